@@ -1,0 +1,1 @@
+"""NEC Digest: digests package."""
