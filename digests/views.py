@@ -208,3 +208,44 @@ class IngestSummary:
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionView:
+    """A channel's digest subscription (`/digest list`)."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    schedule: str
+    timezone: str
+    topic: str | None
+    person: str | None
+    keyword: str | None
+    state: str  # "active" | "paused"
+    paused_reason: str | None = None
+    next_run: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDigest:
+    """One meeting in a digest: decisions first, then key points, people and topics."""
+
+    meeting_id: int
+    meeting_date: date
+    body: str
+    kind: str
+    reports: tuple[ReportRef, ...]
+    decisions: tuple[MergedDecision, ...]
+    key_points: tuple[SectionPoints, ...] = ()
+    people: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestView:
+    """A digest of one meeting or of a period; filters (topic, person, keyword) already applied."""
+
+    heading: str
+    meetings: tuple[MeetingDigest, ...]
+    filters: tuple[str, ...] = ()
