@@ -35,7 +35,7 @@ _STRAP_BY = re.compile(
     r"\b(?:blog|website|site|newsletter|journal)\s+(?:by|of|from)\s+(?P<names>[A-Z][^\n]{2,120}?)"
     r"(?:\s+(?:about|on|covering|for)\b|[,.;:|(–—-]|$)"
 )
-_DASH_SIGNOFF = re.compile(r"^[—–-]{1,2}\s*(?P<names>[^\n]{3,120})$")
+_DASH_SIGNOFF = re.compile(r"^(?:—|–|--)\s*(?P<names>[^\n]{3,120})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +130,7 @@ def signoff_names(line: str) -> list[str]:
     core = line.strip().strip("*_").strip()
     match = _DASH_SIGNOFF.match(core)
     if match:
-        return names_in(match["names"])
+        return names_in(match["names"].split(",", 1)[0])
     if "," in core:
         first = clean_name(core.split(",", 1)[0])
         return [first] if looks_like_person(first) else []

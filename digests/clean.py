@@ -58,7 +58,7 @@ _DISCLAIMER = re.compile(
     re.IGNORECASE,
 )
 _NAME_TOKEN = re.compile(r"^[A-Za-z][\w.'’-]{0,30}$")
-_SIGNOFF_DASH = re.compile(r"^[—–-]{1,2}\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*$")
+_SIGNOFF_DASH = re.compile(r"^(?:—|–|--)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*(?:,[^\n]{0,80})?$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
 
 

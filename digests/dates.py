@@ -86,14 +86,16 @@ _DAY_LIST = re.compile(
 _TIME = re.compile(r"^\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?\s*|^\s*\d{1,2}\s*[ap]\.?m\.?\s*", re.IGNORECASE)
 
 _MEETING_BEFORE = re.compile(
-    r"\b(?:meeting|meetings|met|meets|session|held|minutes|report|nec|committee)\b[^.!?\n]{0,40}$", re.IGNORECASE
+    r"\b(?:meeting|meetings|met|meets|session|held|minutes|report|nec|committee)\b[^.!?\n]{0,40}\Z", re.IGNORECASE
 )
 _NOT_THIS_MEETING = re.compile(
-    r"\b(?:previous|last|next|since|upcoming|forthcoming|following|prior|future|another|deadline)\b[^.!?\n]{0,40}$"
-    r"|\b(?:by|until|till|before|after|from)\s+(?:the\s+)?$",
+    r"\b(?:previous|last|next|since|upcoming|forthcoming|following|prior|future|another|deadline)\b[^.!?\n]{0,40}\Z"
+    r"|\b(?:by|until|till|before|after|from)\s+(?:the\s+)?\Z",
     re.IGNORECASE,
 )
-_DATELINE_PREFIX = re.compile(r"^(?:posted|published|updated|written|date|dated)?\s*(?:on|:)?\s*", re.IGNORECASE)
+_DATELINE_PREFIX = re.compile(
+    r"^(?:posted|published|updated|written|date|dated|press release|news release)?\s*(?:on|:|,)?\s*", re.IGNORECASE
+)
 _DATELINE_REST = re.compile(r"^(?:by\s+[^\n]{0,60}|\|[^\n]{0,60}|[-–—]\s*[^\n]{0,60})?$", re.IGNORECASE)
 
 

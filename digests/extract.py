@@ -121,6 +121,13 @@ def _guess_decode(data: bytes) -> str:
 
     best = from_bytes(data[:1_000_000]).best()
     encoding = best.encoding if best is not None else "cp1252"
+    # Reports are in English: a guess of some other single-byte Latin code page on a short text is
+    # almost always Windows-1252 misread (£ as Ł), so prefer cp1252 whenever it decodes cleanly.
+    if encoding.startswith(("cp12", "iso8859", "latin", "mac")):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     log.debug("input is not UTF-8; decoding as %s", encoding)
     try:
         return data.decode(encoding, errors="replace")

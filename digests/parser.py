@@ -23,7 +23,7 @@ from digests.authors import (
 )
 from digests.body import detect_body
 from digests.clean import clean_text
-from digests.dates import meeting_dates_in_text, meeting_dates_in_title
+from digests.dates import dateline_date, meeting_dates_in_text, meeting_dates_in_title
 from digests.decisions import extract_decisions
 from digests.errors import InputRejected
 from digests.extract import ExtractedText, extract_text
@@ -120,7 +120,8 @@ def _meeting_dates(title: str | None, header: Header, sections: list[Section], p
     plus dates in headings that name a meeting (a report covering two meetings)."""
     dates = meeting_dates_in_title(title, published=published) if title else []
     if not dates:
-        opening = "\n".join([*header.zone, *(section.text[:2000] for section in sections[:2])])
+        zone = [line for line in header.zone if dateline_date(line) is None]
+        opening = "\n".join([*zone, *(section.text[:2000] for section in sections[:2])])
         dates = meeting_dates_in_text(opening, published=published)
     for section in sections:
         if section.heading and "meeting" in section.heading.lower():

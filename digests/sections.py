@@ -100,6 +100,7 @@ class _Line:
     kind: str  # "blank", "heading", "item", "numbered", "plain"
     text: str
     indent: int = 0
+    style: str = ""  # for numbered lines: "1." / "(1)" / "(a)" / "a." families
 
 
 def split_sections(text: str) -> list[Section]:
@@ -166,8 +167,16 @@ def _classify(raw: str) -> _Line:
         return _Line("item", bullet.group("text").strip(), len(bullet.group("indent")))
     numbered = _NUMBERED.match(raw)
     if numbered:
-        return _Line("numbered", numbered.group("text").strip(), len(numbered.group("indent")))
+        return _Line("numbered", numbered.group("text").strip(), len(numbered.group("indent")), _style(raw))
     return _Line("plain", raw.strip(), len(raw) - len(raw.lstrip()))
+
+
+def _style(raw: str) -> str:
+    """The numbering family of a numbered line: minutes headings ("1.") and sub-items ("(a)") differ."""
+    marker = raw.lstrip().split(None, 1)[0]
+    paren = "(" if marker.startswith("(") else ""
+    kind = "9" if any(ch.isdigit() for ch in marker) else "a"
+    return paren + kind + marker[-1]
 
 
 def _heading_text(lines: list[_Line], index: int) -> str | None:
@@ -191,7 +200,7 @@ def _heading_text(lines: list[_Line], index: int) -> str | None:
         return None
     if line.kind == "numbered":
         previous = _previous_nonblank(lines, index)
-        if previous is not None and previous.kind == "numbered":
+        if previous is not None and previous.kind == "numbered" and previous.style == line.style:
             return None
         return _tidy_heading(text) if _is_paragraph(following) else None
     previous_raw = lines[index - 1] if index > 0 else None
