@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,12 @@ def topic_names() -> list[str]:
     return [topic for topic, _ in vocabulary()]
 
 
+# A sentence is about every topic it names; a whole report mentions most topics in passing, so on long
+# texts a topic must come up often (relative to the strongest one) to count.
+LONG_TEXT = 1500
+MAX_TOPICS_LONG = 6
+
+
 def assign_topics(text: str) -> list[str]:
     """Topic names from the controlled vocabulary that the text is about, strongest first."""
     scores: list[tuple[int, int, str]] = []
@@ -31,4 +38,8 @@ def assign_topics(text: str) -> list[str]:
         hits = sum(1 for _ in pattern.finditer(text))
         if hits:
             scores.append((-hits, order, topic))
-    return [topic for _, _, topic in sorted(scores)]
+    scores.sort()
+    if len(text) < LONG_TEXT or not scores:
+        return [topic for _, _, topic in scores]
+    floor = max(2, math.ceil(-scores[0][0] * 0.25))
+    return [topic for hits, _, topic in scores if -hits >= floor][:MAX_TOPICS_LONG]
