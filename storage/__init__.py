@@ -1,1 +1,1 @@
-"""NEC Digest: storage package."""
+"""Persistence: models, migrations, ingest and the query functions that return view models."""

@@ -1,0 +1,92 @@
+"""Engines, session factories and migrations: the one place a database is opened."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+log = logging.getLogger(__name__)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    # WAL lets readers (slash commands) run while the poller writes; the busy timeout makes a
+    # second writer wait instead of failing at once; SQLite leaves foreign keys off by default.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def is_sqlite(url_or_engine: str | AsyncEngine) -> bool:
+    """True when the URL or engine talks to SQLite."""
+    if isinstance(url_or_engine, AsyncEngine):
+        return url_or_engine.dialect.name == "sqlite"
+    return make_url(url_or_engine).drivername.startswith("sqlite")
+
+
+def create_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """An async engine for `url`: SQLite (aiosqlite, WAL, foreign keys) or PostgreSQL (asyncpg).
+
+    `schema` (PostgreSQL only) sets the search path, so tests can each work in a schema of their own.
+    """
+    db_file = _sqlite_file(url)
+    if db_file is not None:
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+    if schema is not None and not is_sqlite(url):
+        kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})["search_path"] = schema
+    engine = _create_async_engine(url, **kwargs)
+    if is_sqlite(url):
+        event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+    return engine
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """The session factory; objects stay readable after commit (no implicit reloads)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str, *, schema: str | None = None) -> Config:
+    """An Alembic config built in code, pointing at the migrations shipped inside this package."""
+    config = Config()
+    script_location = resources.files("storage") / "migrations"
+    config.set_main_option("script_location", str(script_location))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["database_url"] = url
+    config.attributes["schema"] = schema
+    return config
+
+
+def _upgrade_sync(url: str, schema: str | None) -> None:
+    command.upgrade(alembic_config(url, schema=schema), "head")
+
+
+async def upgrade(url: str, *, schema: str | None = None) -> None:
+    """Run every pending migration against `url` (idempotent; safe at every start-up)."""
+    db_file = _sqlite_file(url)
+    if db_file is not None:
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+    # env.py runs its own event loop with an AsyncEngine, so it needs a thread of its own.
+    await asyncio.to_thread(_upgrade_sync, url, schema)
+    log.info("database schema is at the latest migration")

@@ -1,0 +1,62 @@
+"""Body fingerprints: an exact hash of the normalised text and a bottom-k sketch of its word shingles.
+
+The sketch estimates the Jaccard similarity of two bodies' 5-word shingle sets, which is how a
+report republished on another site (same words, different chrome) is recognised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import re
+
+SHINGLE_WORDS = 5
+SKETCH_SIZE = 128
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens of `text`."""
+    return _WORD.findall(text.lower())
+
+
+def body_hash(text: str) -> str:
+    """sha256 of the text with case, punctuation and spacing normalised away."""
+    return hashlib.sha256(" ".join(words(text)).encode("utf-8")).hexdigest()
+
+
+def _shingle_hashes(text: str) -> set[int]:
+    tokens = words(text)
+    if len(tokens) < SHINGLE_WORDS:
+        tokens_list = [" ".join(tokens)] if tokens else []
+    else:
+        tokens_list = [" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)]
+    return {int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") for s in tokens_list}
+
+
+def signature(text: str) -> str:
+    """The bottom-k sketch of the text's shingle hashes, as a compact hex string."""
+    smallest = heapq.nsmallest(SKETCH_SIZE, _shingle_hashes(text))
+    return ",".join(format(h, "x") for h in smallest)
+
+
+def _parse(sig: str) -> list[int]:
+    return [int(part, 16) for part in sig.split(",") if part]
+
+
+def estimate_jaccard(sig_a: str, sig_b: str) -> float:
+    """Estimated Jaccard similarity of the two shingle sets behind the sketches."""
+    a, b = set(_parse(sig_a)), set(_parse(sig_b))
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    union_smallest = heapq.nsmallest(SKETCH_SIZE, a | b)
+    shared = sum(1 for h in union_smallest if h in a and h in b)
+    return shared / len(union_smallest)
+
+
+def jaccard(text_a: str, text_b: str) -> float:
+    """Exact Jaccard similarity of the two texts' shingle sets."""
+    a, b = _shingle_hashes(text_a), _shingle_hashes(text_b)
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    return len(a & b) / len(a | b)

@@ -1,0 +1,122 @@
+"""store_report on SQLite and PostgreSQL: idempotent, updates replace, republished copies are skipped."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import func, select, text
+
+from digests.model import Decision, Tally
+from storage import models as m
+from tests.storage_support import Database, invented_report
+
+pytest_plugins = ("tests.storage_support",)
+
+COUNTED = (m.Report, m.Meeting, m.Section, m.Decision, m.Person, m.Mention, m.SearchDoc, m.DecisionTopic)
+
+
+async def counts(database: Database) -> dict[str, int]:
+    async with database.sessions.begin() as session:
+        return {
+            model.__tablename__: await session.scalar(select(func.count()).select_from(model)) or 0 for model in COUNTED
+        }
+
+
+async def store(database: Database, parsed, url: str | None):  # type: ignore[no-untyped-def]
+    from storage.ingest import store_report
+
+    async with database.sessions.begin() as session:
+        return await store_report(session, parsed, url=url)
+
+
+async def test_same_report_twice_is_stored_once(db: Database) -> None:
+    first = await store(db, invented_report(), "https://example.org/a")
+    before = await counts(db)
+    second = await store(db, invented_report(), "https://example.org/a")
+    third = await store(db, invented_report(), None)
+    assert (first.status, second.status, third.status) == ("added", "skipped", "skipped")
+    assert await counts(db) == before
+    assert before["reports"] == 1 and before["decisions"] == 2 and before["meetings"] == 1
+
+
+async def test_changed_body_at_same_url_replaces_decisions_and_mentions(db: Database) -> None:
+    await store(db, invented_report(), "https://example.org/a")
+    revised = invented_report(
+        extra="A correction was issued.",
+        decisions=[
+            Decision(
+                text="Conference rules were amended by 9 votes to 3.", subject="Conference rules", tally=Tally(9, 3)
+            )
+        ],
+    )
+    outcome = await store(db, revised, "https://example.org/a")
+    assert outcome.status == "updated"
+    async with db.sessions.begin() as session:
+        subjects = (await session.scalars(select(m.Decision.subject))).all()
+        assert subjects == ["Conference rules"]
+        assert await session.scalar(select(func.count()).select_from(m.Report)) == 1
+        # One mention row per sentence: the old rows went with the old version.
+        assert await session.scalar(select(func.count()).select_from(m.Mention)) == 2
+        docs = (await session.scalars(select(m.SearchDoc.title).where(m.SearchDoc.kind == "decision"))).all()
+        assert docs == ["Conference rules"]
+        assert await session.scalar(select(func.count()).select_from(m.DecisionTopic)) == 0
+
+
+async def test_republished_copy_at_another_url_is_skipped(db: Database) -> None:
+    long_text = " ".join(
+        f"Item {i}: the panel discussed the Eastmere plan and agreed to report back." for i in range(40)
+    )
+    await store(db, invented_report(extra=long_text), "https://blog.example.org/report")
+    copy = invented_report(extra=long_text + " Shared from the author's blog.")
+    outcome = await store(db, copy, "https://mirror.example.net/nec/report")
+    assert outcome.status == "skipped"
+    assert "same report" in (outcome.reason or "")
+    assert (await counts(db))["reports"] == 1
+
+
+async def test_reports_by_two_authors_attach_to_one_meeting(db: Database) -> None:
+    await store(db, invented_report(), "https://example.org/a")
+    other = invented_report(
+        title="My notes from the Northshire Executive",
+        author="Desmond Achterberg",
+        extra=" ".join(f"Point {i} was about the regional plan for ward {i}." for i in range(40)),
+    )
+    outcome = await store(db, other, "https://example.org/b")
+    assert outcome.status == "added"
+    got = await counts(db)
+    assert got["reports"] == 2 and got["meetings"] == 1
+
+
+async def test_report_without_meeting_date_is_stored_with_warning_and_no_meeting(db: Database) -> None:
+    outcome = await store(db, invented_report(meeting_date=None), None)
+    assert outcome.status == "added"
+    async with db.sessions.begin() as session:
+        report = (await session.scalars(select(m.Report))).one()
+        assert report.meeting_id is None
+        assert any("date" in w for w in report.warnings)
+        assert await session.scalar(select(func.count()).select_from(m.Meeting)) == 0
+
+
+async def test_private_details_are_not_stored(db: Database) -> None:
+    await store(db, invented_report(), None)
+    async with db.sessions.begin() as session:
+        for table, column in (("reports", "clean_text"), ("sections", "text"), ("search_docs", "text")):
+            found = await session.scalar(
+                text(f"SELECT count(*) FROM {table} WHERE {column} LIKE :needle"), {"needle": "%900123%"}
+            )
+            assert found == 0, table
+
+
+async def test_empty_report_fails_with_reason(db: Database) -> None:
+    empty = replace(invented_report(), clean_text="", sections=[])
+    outcome = await store(db, empty, None)
+    assert outcome.status == "failed" and outcome.reason
+
+
+async def test_timestamps_come_back_timezone_aware(db: Database) -> None:
+    await store(db, invented_report(), None)
+    async with db.sessions.begin() as session:
+        ingested = await session.scalar(select(m.Report.ingested_at))
+    assert ingested is not None and ingested.tzinfo is not None
+    assert ingested.date() >= date(2025, 1, 1)
