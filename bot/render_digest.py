@@ -22,6 +22,9 @@ EMBEDS_PER_MESSAGE = 10
 MESSAGE_CHARS_LIMIT = 6000
 EMBED_COLOUR = 0xE4003B  # Labour red
 CONTINUED = " (continued)"
+# Room kept in every message for the reference marker the digest service adds to its last footer
+# (`· ref <nonce>`), which lets a restarted bot find a message it posted before it crashed.
+MARKER_RESERVE = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +144,7 @@ def digest_embeds(view: DigestView) -> list[list[discord.Embed]]:
         block = _meeting_block(meeting, markdown=True)
         title = block.title[:TITLE_LIMIT]
         # Leave room for the title, footer and author so one embed never exceeds 6,000 characters.
-        limit = min(DESCRIPTION_LIMIT, MESSAGE_CHARS_LIMIT - TITLE_LIMIT - len(footer) - AUTHOR_LIMIT)
+        limit = min(DESCRIPTION_LIMIT, MESSAGE_CHARS_LIMIT - TITLE_LIMIT - len(footer) - AUTHOR_LIMIT - MARKER_RESERVE)
         for index, description in enumerate(_descriptions(block.lines, limit)):
             head = title if index == 0 else (title[: TITLE_LIMIT - len(CONTINUED)] + CONTINUED)
             embed = discord.Embed(title=head, description=description, colour=EMBED_COLOUR, url=block.url)
@@ -151,13 +154,23 @@ def digest_embeds(view: DigestView) -> list[list[discord.Embed]]:
     messages: list[list[discord.Embed]] = []
     size = 0
     for embed in embeds:
-        if messages and len(messages[-1]) < EMBEDS_PER_MESSAGE and size + _embed_size(embed) <= MESSAGE_CHARS_LIMIT:
+        budget = MESSAGE_CHARS_LIMIT - MARKER_RESERVE
+        if messages and len(messages[-1]) < EMBEDS_PER_MESSAGE and size + _embed_size(embed) <= budget:
             messages[-1].append(embed)
             size += _embed_size(embed)
         else:
             messages.append([embed])
             size = _embed_size(embed)
     return messages
+
+
+def mark_message(embeds: list[discord.Embed], ref: str) -> list[discord.Embed]:
+    """Copies of `embeds` whose last footer ends with `· ref <ref>` (ref is at most 25 characters)."""
+    marked = [e.copy() for e in embeds]
+    last = marked[-1]
+    text = last.footer.text or "NEC Digest"
+    last.set_footer(text=f"{text} · ref {ref[: MARKER_RESERVE - 8]}")
+    return marked
 
 
 def digest_text(view: DigestView) -> str:
