@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.digest import build_digest
@@ -27,6 +27,7 @@ from digests.errors import NotFound, UserFacingError
 from digests.schedule import parse_schedule
 from digests.views import MeetingView, SubscriptionView
 from storage import models as m
+from storage.upsert import dialect_name
 
 log = logging.getLogger(__name__)
 
@@ -272,23 +273,20 @@ async def claim_post(
     for the message before posting again.
     """
     moment = now or _now()
-    try:
-        async with session.begin_nested():
-            result = await session.execute(
-                sa.insert(posts)
-                .values(
-                    subscription_id=subscription_id,
-                    meeting_id=meeting_id,
-                    status=CLAIMED,
-                    nonce=nonce,
-                    claimed_at=moment,
-                )
-                .returning(posts.c.id)
-            )
-            post_id = result.scalar_one()
-        return Claim(post_id, subscription_id, meeting_id, nonce, CLAIMED, None)
-    except IntegrityError:
-        pass
+    values = {
+        "subscription_id": subscription_id,
+        "meeting_id": meeting_id,
+        "status": CLAIMED,
+        "nonce": nonce,
+        "claimed_at": moment,
+    }
+    # ON CONFLICT DO NOTHING on the unique (subscription_id, meeting_id): one round trip, no
+    # savepoint, and a concurrent claimer simply gets no row back.
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
+    insert = dialect.insert(posts).values(**values).on_conflict_do_nothing().returning(posts.c.id)
+    post_id = (await session.execute(insert)).scalar_one_or_none()
+    if post_id is not None:
+        return Claim(int(post_id), subscription_id, meeting_id, nonce, CLAIMED, None)
     row = (
         await session.execute(
             sa.select(posts).where(posts.c.subscription_id == subscription_id, posts.c.meeting_id == meeting_id)
