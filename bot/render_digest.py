@@ -63,14 +63,21 @@ def _tally_note(decision: MergedDecision) -> str:
         return ""
     if decision.tallies_disagree:
         return " — tallies differ: " + "; ".join(f"{who}: {tally}" for who, tally in decision.tallies)
-    return f" — {decision.tallies[0][1]}"
+    tally = decision.tallies[0][1]
+    numbers = [w for w in tally.split() if w.isdigit()]
+    if len(numbers) >= 2 and f"{numbers[0]} votes to {numbers[1]}" in decision.text:
+        return ""  # the sentence already gives the vote
+    return f" — {tally}"
 
 
 def _decision_line(decision: MergedDecision, *, markdown: bool) -> str:
     text = decision.text.strip()
     subject = decision.subject.strip()
     lead = ""
-    if subject and subject.casefold() not in text.casefold():
+    subject_words = set(subject.casefold().split())
+    shared = subject_words & set(text.casefold().split())
+    # A subject that mostly repeats the sentence adds nothing; one that names the matter does.
+    if subject and len(shared) < 0.6 * len(subject_words):
         lead = f"**{subject}**: " if markdown else f"{subject}: "
     by = f" (reported by {', '.join(decision.reported_by)})" if len(decision.reported_by) > 1 else ""
     return f"• {lead}{text}{_tally_note(decision)}{by}"

@@ -161,10 +161,16 @@ def _filter_meeting(
     return replace(meeting, decisions=tuple(decisions), key_points=tuple(points))
 
 
-def _trim_points(points: Iterable[SectionPoints]) -> tuple[SectionPoints, ...]:
+def _trim_points(
+    points: Iterable[SectionPoints], decisions: Iterable[MergedDecision] = ()
+) -> tuple[SectionPoints, ...]:
+    """A few points per section, without private details or sentences the decisions already show."""
+    shown = {d.text.strip().casefold() for d in decisions}
     trimmed: list[SectionPoints] = []
     for section in points:
-        kept = tuple(p for p in section.points if not has_private_detail(p))[:MAX_POINTS_PER_SECTION]
+        kept = tuple(p for p in section.points if not has_private_detail(p) and p.strip().casefold() not in shown)[
+            :MAX_POINTS_PER_SECTION
+        ]
         if kept:
             trimmed.append(SectionPoints(section.heading, kept))
     return tuple(trimmed[:MAX_SECTIONS])
@@ -204,7 +210,7 @@ def build_digest(
                 kind=meeting_kind(chosen),
                 reports=chosen.reports,
                 decisions=_safe_decisions(chosen.decisions),
-                key_points=_trim_points(chosen.key_points),
+                key_points=_trim_points(chosen.key_points, chosen.decisions),
                 people=tuple(chosen.people[:MAX_PEOPLE]),
                 topics=tuple(chosen.topics[:MAX_TOPICS]),
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,24 @@ def test_a_report_without_url_or_author_still_renders() -> None:
     bare = meeting(reports=(ReportRef(title="Untitled notes", url=None),))
     text = digest_text(build_digest([bare], heading="h", meeting_ids=[1]))
     assert "Reported by Untitled notes" in text
+
+
+def test_the_digest_command_prints_the_latest_meeting_and_refuses_bad_dates(tmp_path, monkeypatch, capsys) -> None:
+    """`necdigest digest` against a real database file: text out, exit 0; a bad --since is one line, exit 2."""
+    from bot.cli import main
+    from bot.settings import get_settings
+
+    samples = Path(__file__).resolve().parent.parent / "bot" / "samples"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}")
+    get_settings.cache_clear()
+    try:
+        assert main(["ingest", str(samples)]) == 0
+        capsys.readouterr()
+        assert main(["digest"]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("NEC digest: the latest meeting") and "DECISIONS" in out
+        assert main(["digest", "--since", "29/03/2022"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "--since" in err
+    finally:
+        get_settings.cache_clear()
