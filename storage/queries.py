@@ -177,7 +177,7 @@ async def decisions(
         )
         filters.append(f"person: {who.name}")
     if query and query.strip():
-        needle = f"%{like_escape(query.strip())}%"
+        needle = f"%{like_escape(query.replace(chr(0), '').strip())}%"
         stmt = stmt.where(
             or_(m.Decision.text.ilike(needle, escape="\\"), m.Decision.subject.ilike(needle, escape="\\"))
         )
