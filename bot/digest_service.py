@@ -1,0 +1,454 @@
+"""Posting digests to channels exactly once, isolated per channel, within Discord's rate limits.
+
+The job body for every subscription is `DigestService.run_subscription`:
+1. recover claims left unfinished by a crash (look for the message by nonce, post only if absent);
+2. find the meetings due (ingested after the cursor, not yet posted, filters applied);
+3. claim each (subscription, meeting) in the database and commit, before posting;
+4. post with a deterministic nonce and enforce_nonce, so Discord drops a repeat of the same post;
+5. record the message id, then move the cursor.
+A crash between 3 and 5 leaves a claim; step 1 of the next run resolves it without a second post.
+
+A channel that answers 403 or 404 pauses its subscription (with the reason) and its guild's admins
+are told once; every other channel carries on. Discord's 429s are honoured by discord.py's HTTP
+client; `GlobalRateLimiter` keeps the whole process under the global 50 requests/s so a large
+fan-out does not run into them in the first place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import discord
+from discord.http import handle_message_parameters
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.render_digest import digest_embeds, mark_message
+from bot.settings import Settings
+from digests.digest import build_digest
+from digests.errors import NotFound
+from digests.schedule import parse_schedule
+from digests.views import DigestView, MeetingView, SubscriptionView
+from storage import subscriptions as subs
+
+log = logging.getLogger(__name__)
+
+# Discord allows a bot 50 requests per second across all routes. We release at most 49 in any
+# 1.04 s (47/s): measured on bench/bench_fanout.py, 50 per 1.03 s drew an occasional global 429
+# when requests bunched up on the way, 48 per 1.05 s none but only 86% of the ceiling.
+GLOBAL_REQUESTS_PER_SECOND = 49.0
+GLOBAL_WINDOW_SECONDS = 1.04
+# Channels posted to at once. Each channel is its own rate-limit bucket, so concurrency is what
+# lets a fan-out reach the global ceiling; the limiter above keeps it from exceeding it.
+FANOUT_CONCURRENCY = 64
+# A channel that has not answered in this long is given up on for this run (its claim is kept
+# and recovered next time) so it cannot hold a fan-out slot forever.
+CHANNEL_TIMEOUT_SECONDS = 120.0
+RECENT_MESSAGES_SCANNED = 50
+NONCE_LENGTH = 25  # Discord's limit for a message nonce
+
+
+def digest_nonce(subscription_id: int, meeting_ids: Iterable[int]) -> str:
+    """The deterministic base nonce of one digest: the same subscription and meetings, the same nonce."""
+    key = f"{subscription_id}:{','.join(str(m) for m in sorted(meeting_ids))}"
+    return "nd" + hashlib.sha256(key.encode()).hexdigest()[:19]
+
+
+def part_nonce(base: str, part: int) -> str:
+    """The nonce of message `part` of a digest (a long digest is several messages)."""
+    nonce = f"{base}p{part}"
+    assert len(nonce) <= NONCE_LENGTH
+    return nonce
+
+
+class GlobalRateLimiter:
+    """At most `rate` requests in any sliding second, shared by the whole process.
+
+    Release times are remembered; a request waits until fewer than `rate` were released in the
+    last second (plus a small margin for the trip to Discord). Waiting with the lock held keeps
+    releases in order; a waiter that wakes late does not cost the others their turn, because the
+    window counts actual releases rather than planned slots.
+    """
+
+    def __init__(
+        self,
+        rate: float = GLOBAL_REQUESTS_PER_SECOND,
+        clock: Callable[[], float] = time.monotonic,
+        window: float = GLOBAL_WINDOW_SECONDS,
+    ) -> None:
+        self._limit = int(rate)
+        self._window = window
+        self._clock = clock
+        self._released: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            while True:
+                now = self._clock()
+                while self._released and now - self._released[0] >= self._window:
+                    self._released.popleft()
+                if len(self._released) < self._limit:
+                    break
+                await asyncio.sleep(self._window - (now - self._released[0]))
+            self._released.append(self._clock())
+
+
+class Poster(Protocol):
+    """What the service needs from Discord; `DiscordPoster` is the real one."""
+
+    async def send(self, channel_id: int, embeds: Sequence[discord.Embed], nonce: str) -> int: ...
+
+    async def find_by_nonce(self, channel_id: int, nonces: Sequence[str]) -> dict[str, int]: ...
+
+    async def notify_admins(self, guild_id: int, text: str, *, avoid_channel_id: int | None = None) -> bool: ...
+
+
+class DiscordPoster:
+    """Posts through discord.py's HTTP client (which honours 429 retry_after and bucket headers)."""
+
+    def __init__(self, bot: discord.Client, limiter: GlobalRateLimiter | None = None) -> None:
+        self.bot = bot
+        self.limiter = limiter or GlobalRateLimiter()
+
+    async def send(self, channel_id: int, embeds: Sequence[discord.Embed], nonce: str) -> int:
+        """Post one message with `nonce` and enforce_nonce; returns its id (the original one on a repeat)."""
+        await self.limiter.wait()
+        with handle_message_parameters(
+            embeds=list(embeds), nonce=nonce, allowed_mentions=discord.AllowedMentions.none()
+        ) as params:
+            data = await self.bot.http.send_message(channel_id, params=params)
+        return int(data["id"])
+
+    async def find_by_nonce(self, channel_id: int, nonces: Sequence[str]) -> dict[str, int]:
+        """Messages among the channel's recent ones that carry one of `nonces` (as nonce or footer marker)."""
+        await self.limiter.wait()
+        messages: list[Any] = list(await self.bot.http.logs_from(channel_id, RECENT_MESSAGES_SCANNED))
+        me = self.bot.user.id if self.bot.user else None
+        found: dict[str, int] = {}
+        for message in messages:
+            author = message.get("author") or {}
+            if me is not None and author.get("id") and int(author["id"]) != me:
+                continue
+            footers = " ".join(str((e.get("footer") or {}).get("text", "")) for e in message.get("embeds") or [])
+            for nonce in nonces:
+                if str(message.get("nonce")) == nonce or f"ref {nonce}" in footers:
+                    found.setdefault(nonce, int(message["id"]))
+        return found
+
+    async def notify_admins(self, guild_id: int, text: str, *, avoid_channel_id: int | None = None) -> bool:
+        """Tell a guild's admins: its system channel if the bot may post there, else a DM to the owner."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return False
+        channel = guild.system_channel
+        try:
+            if (
+                channel is not None
+                and channel.id != avoid_channel_id
+                and channel.permissions_for(guild.me).send_messages
+            ):
+                await self.limiter.wait()
+                await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+                return True
+            owner = guild.owner or await self.bot.fetch_user(guild.owner_id) if guild.owner_id else None
+            if owner is None:
+                return False
+            await self.limiter.wait()
+            await owner.send(text)
+            return True
+        except discord.HTTPException as exc:
+            log.warning("could not tell the admins of guild %s: %s", guild_id, exc.status)
+            return False
+
+
+@dataclass
+class _RunCache:
+    """Meeting views shared by the runs of one fan-out, so 1,000 channels load a meeting once."""
+
+    meetings: dict[int, MeetingView]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DigestService:
+    """Builds, posts and records digests for subscriptions; one instance per bot process."""
+
+    def __init__(
+        self,
+        bot: discord.Client | None,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        *,
+        now: Callable[[], datetime] = _utcnow,
+        poster: Poster | None = None,
+        concurrency: int = FANOUT_CONCURRENCY,
+        load_meeting: Callable[[AsyncSession, int], Awaitable[MeetingView]] | None = None,
+    ) -> None:
+        if poster is None:
+            if bot is None:
+                raise ValueError("DigestService needs a bot or a poster")
+            poster = DiscordPoster(bot)
+        self.bot = bot
+        self.sessions = sessions
+        self.settings = settings
+        self.now = now
+        self.poster = poster
+        self.load_meeting = load_meeting or subs.load_meeting
+        self._semaphore = asyncio.Semaphore(concurrency)
+        # SQLite has one writer at a time and answers "database is locked" when a deferred
+        # transaction cannot upgrade; with dozens of channels posting at once, queue our writes.
+        bind = getattr(sessions, "kw", {}).get("bind")
+        self._sqlite = getattr(getattr(bind, "dialect", None), "name", "") == "sqlite"
+        self._write_lock = asyncio.Lock()
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction (queued behind our other writes on SQLite)."""
+        if self._sqlite:
+            async with self._write_lock, self.sessions.begin() as session:
+                yield session
+        else:
+            async with self.sessions.begin() as session:
+                yield session
+
+    # -- which guilds this process serves ---------------------------------------------------------
+
+    def serves(self, guild_id: int) -> bool:
+        """True if the guild is on this process's shards (it is in the bot's guild cache)."""
+        if self.bot is None:
+            return True
+        return self.bot.get_guild(guild_id) is not None
+
+    # -- answers for commands -----------------------------------------------------------------------
+
+    async def preview(self, session: AsyncSession, subscription_id: int) -> DigestView:
+        """What the subscription would post now; if nothing is due, its latest matching meeting."""
+        sub = await subs.get_subscription(session, subscription_id)
+        due = await subs.due_meeting_rows(session, subscription_id)
+        ids = [d.meeting_id for d in due]
+        if not ids:
+            everything = await subs.meetings_ingested_since(session, datetime(1970, 1, 1, tzinfo=UTC))
+            latest = sorted(everything, key=lambda row: (row[1], row[0]))[-1:]
+            ids = [int(row[0]) for row in latest]
+        meetings = [await self.load_meeting(session, mid) for mid in ids]
+        return build_digest(
+            meetings,
+            heading=f"Preview of digest #{sub.id} ({parse_schedule(sub.schedule, sub.timezone).describe()})",
+            topic=sub.topic,
+            person=sub.person,
+            keyword=sub.keyword,
+            meeting_ids=ids,
+        )
+
+    async def post_now(self, subscription_id: int) -> int:
+        """Post what is due for this subscription now; returns how many meetings were posted."""
+        return await self.run_subscription(subscription_id)
+
+    # -- the job body -------------------------------------------------------------------------------
+
+    async def run_subscription(self, subscription_id: int, *, cache: _RunCache | None = None) -> int:
+        """Recover unfinished posts, then post every due meeting once; returns meetings posted."""
+        lock = self._locks.setdefault(subscription_id, asyncio.Lock())
+        async with lock:
+            # One read transaction for everything the run needs to decide (fan-outs run 1,000s of these).
+            try:
+                async with self.sessions.begin() as session:
+                    sub = await subs.get_subscription(session, subscription_id)
+                    if sub.state != subs.ACTIVE or not self.serves(sub.guild_id):
+                        return 0
+                    pending = await subs.pending_claims(session, sub.id)
+                    due = await subs.due_meeting_rows(session, sub.id)
+            except NotFound:
+                log.info("subscription %s is gone; nothing to post", subscription_id)
+                return 0
+            posted = await self._recover(sub, pending, cache)
+            if posted < 0:
+                return 0
+            unfinished = {c.meeting_id for c in pending}
+            fresh = [d for d in due if d.meeting_id not in unfinished]
+            return posted + await self._post_due(sub, fresh, cache or _RunCache({}))
+
+    async def _recover(self, sub: SubscriptionView, pending: list[subs.Claim], cache: _RunCache | None) -> int:
+        """Finish claims a crash (or a refusal since resumed) left behind; -1 if the channel refused."""
+        if not pending:
+            return 0
+        groups: dict[str, list[subs.Claim]] = {}
+        for claim in pending:
+            groups.setdefault(claim.nonce, []).append(claim)
+        total = 0
+        for nonce, claims in groups.items():
+            log.info("subscription %s: recovering %d unfinished post(s) %s", sub.id, len(claims), nonce)
+            view = await self._digest(sub, [c.meeting_id for c in claims], cache or _RunCache({}))
+            done = await self._deliver(sub, view, claims, nonce, recovering=True)
+            if done < 0:
+                return -1
+            total += done
+        return total
+
+    async def _post_due(self, sub: SubscriptionView, due: list[subs.DueMeeting], cache: _RunCache) -> int:
+        if not due:
+            return 0
+        view = await self._digest(sub, [d.meeting_id for d in due], cache)
+        wanted = [m.meeting_id for m in view.meetings]
+        newest = max(d.ingested_at for d in due)
+        if not wanted:
+            # Nothing passes the filters: the cursor moves on so these are not looked at again.
+            async with self._writing() as session:
+                await subs.advance_cursor(session, sub.id, newest)
+            return 0
+        nonce = digest_nonce(sub.id, wanted)
+        async with self._writing() as session:
+            claims = [await subs.claim_post(session, sub.id, mid, nonce=nonce, now=self.now()) for mid in wanted]
+        mine = [c for c in claims if c is not None and c.nonce == nonce]
+        if len(mine) != len(wanted):
+            # Another run claimed some of these in between (it cannot under our lock; a second
+            # process serving the same guild could): post only what we hold.
+            view = DigestView(
+                view.heading,
+                tuple(m for m in view.meetings if m.meeting_id in {c.meeting_id for c in mine}),
+                view.filters,
+            )
+        if not mine:
+            return 0
+        recovering = any(c.recovered for c in mine)
+        done = await self._deliver(sub, view, mine, nonce, recovering=recovering, advance_to=newest)
+        return max(done, 0)
+
+    async def _digest(self, sub: SubscriptionView, meeting_ids: list[int], cache: _RunCache) -> DigestView:
+        missing = [mid for mid in meeting_ids if mid not in cache.meetings]
+        if missing:
+            async with self.sessions.begin() as session:
+                for mid in missing:
+                    cache.meetings[mid] = await self.load_meeting(session, mid)
+        heading = "New NEC meeting report" if sub.schedule == "on-new" else "NEC digest: newly reported meetings"
+        return build_digest(
+            [cache.meetings[mid] for mid in meeting_ids],
+            heading=heading,
+            topic=sub.topic,
+            person=sub.person,
+            keyword=sub.keyword,
+            meeting_ids=meeting_ids,
+        )
+
+    async def _deliver(
+        self,
+        sub: SubscriptionView,
+        view: DigestView,
+        claims: list[subs.Claim],
+        nonce: str,
+        *,
+        recovering: bool,
+        advance_to: datetime | None = None,
+    ) -> int:
+        """Post the digest's messages (skipping any already in the channel) and record them.
+
+        Returns the number of meetings recorded as posted, 0 on a transient failure (the claims
+        stay for the next run) and -1 when the channel refused (the subscription is paused).
+        """
+        if not view.meetings:
+            # The meetings no longer pass the filters (or were deleted): release the claims.
+            async with self._writing() as session:
+                for claim in claims:
+                    await subs.mark_posted(session, claim.post_id, 0, now=self.now())
+            return 0
+        messages = digest_embeds(view)
+        nonces = [part_nonce(nonce, i) for i in range(len(messages))]
+        try:
+            existing = await self.poster.find_by_nonce(sub.channel_id, nonces) if recovering else {}
+            first_id: int | None = None
+            for embeds, part in zip(messages, nonces, strict=True):
+                message_id = existing.get(part)
+                if message_id is None:
+                    message_id = await self.poster.send(sub.channel_id, mark_message(embeds, part), part)
+                first_id = first_id or message_id
+        except (discord.Forbidden, discord.NotFound) as exc:
+            await self._pause(sub, exc, claims)
+            return -1
+        except discord.HTTPException as exc:
+            log.warning(
+                "subscription %s: post to channel %s failed (%s); will retry", sub.id, sub.channel_id, exc.status
+            )
+            return 0
+        async with self._writing() as session:
+            for claim in claims:
+                await subs.mark_posted(session, claim.post_id, first_id or 0, now=self.now())
+            if advance_to is not None:
+                await subs.advance_cursor(session, sub.id, advance_to)
+        log.info("subscription %s: posted %d meeting(s) to channel %s", sub.id, len(claims), sub.channel_id)
+        return len(claims)
+
+    async def _pause(self, sub: SubscriptionView, exc: discord.HTTPException, claims: list[subs.Claim]) -> None:
+        if isinstance(exc, discord.NotFound):
+            reason = "the channel no longer exists (Discord answered 404)"
+        else:
+            reason = "the bot may not post in the channel (Discord answered 403: missing access or permissions)"
+        async with self._writing() as session:
+            changed = await subs.pause_subscription(session, subscription_id=sub.id, reason=reason)
+            await subs.mark_failed(session, [c.post_id for c in claims])
+        if changed:
+            text = (
+                f"NEC Digest paused digest #{sub.id} for <#{sub.channel_id}>: {reason}. "
+                f"Fix the channel and use `/digest resume {sub.id}`, or remove it with `/digest unsubscribe {sub.id}`."
+            )
+            told = await self.poster.notify_admins(sub.guild_id, text, avoid_channel_id=sub.channel_id)
+            log.warning("subscription %s paused (%s); admins told: %s", sub.id, reason, told)
+
+    # -- fan-out ------------------------------------------------------------------------------------
+
+    async def fan_out(self, subscription_ids: Sequence[int]) -> int:
+        """Run many subscriptions concurrently; one slow or broken channel never holds up the others."""
+        cache = _RunCache({})
+
+        async def one(subscription_id: int) -> int:
+            async with self._semaphore:
+                try:
+                    async with asyncio.timeout(CHANNEL_TIMEOUT_SECONDS):
+                        return await self.run_subscription(subscription_id, cache=cache)
+                except TimeoutError:
+                    log.warning(
+                        "subscription %s: channel too slow; its claim is kept for the next run", subscription_id
+                    )
+                except Exception:
+                    log.exception("subscription %s: digest run failed", subscription_id)
+                return 0
+
+        results = await asyncio.gather(*(one(sid) for sid in subscription_ids))
+        return sum(results)
+
+    async def on_new_reports(self, meeting_ids: Sequence[int]) -> int:
+        """New meetings were ingested: post them to every active `on-new` subscription this process serves."""
+        async with self.sessions.begin() as session:
+            every = await subs.list_subscriptions(session)
+        targets = [s.id for s in every if s.state == subs.ACTIVE and s.schedule == "on-new" and self.serves(s.guild_id)]
+        log.info("new meetings %s: fanning out to %d on-new subscription(s)", list(meeting_ids), len(targets))
+        return await self.fan_out(targets)
+
+
+def spawn(tasks: set[asyncio.Task[Any]], coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+    """Start `coro` as a task kept in `tasks` (so it is not garbage-collected) that logs its failure."""
+
+    async def logged() -> Any:
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background task %s failed", name)
+            return None
+
+    task = asyncio.create_task(logged(), name=name)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+    return task
