@@ -1,0 +1,103 @@
+"""Resolving a typed name to a stored person: exact, alias, prefix or surname, then typo-tolerant."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from digests.errors import NotFound, UserFacingError
+from storage import models as m
+from storage.names import name_key
+
+FUZZY_ACCEPT = 88
+FUZZY_SUGGEST = 60
+MAX_FUZZY_ROWS = 20_000
+
+
+def like_escape(text: str) -> str:
+    """Escape LIKE wildcards so user text matches literally (used with escape='\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def _mention_totals(session: AsyncSession, person_ids: list[int]) -> dict[int, int]:
+    if not person_ids:
+        return {}
+    rows = await session.execute(
+        select(m.ReportPerson.person_id, func.sum(m.ReportPerson.mentions))
+        .where(m.ReportPerson.person_id.in_(person_ids))
+        .group_by(m.ReportPerson.person_id)
+    )
+    return {pid: int(total or 0) for pid, total in rows.tuples()}
+
+
+async def _most_mentioned(session: AsyncSession, person_ids: list[int]) -> int:
+    totals = await _mention_totals(session, person_ids)
+    return max(person_ids, key=lambda pid: (totals.get(pid, 0), -pid))
+
+
+async def prefix_matches(session: AsyncSession, key: str, *, limit: int) -> list[tuple[int, str]]:
+    """(id, name) of people whose name or alias starts with `key` or has a word starting with it."""
+    pattern = like_escape(key)
+    by_name = (
+        select(m.Person.id, m.Person.name)
+        .where(or_(m.Person.key.like(f"{pattern}%", escape="\\"), m.Person.key.like(f"% {pattern}%", escape="\\")))
+        .limit(limit)
+    )
+    by_alias = (
+        select(m.Person.id, m.Person.name)
+        .join(m.PersonAlias, m.PersonAlias.person_id == m.Person.id)
+        .where(m.PersonAlias.key.like(f"{pattern}%", escape="\\"))
+        .limit(limit)
+    )
+    seen: dict[int, str] = {}
+    for stmt in (by_name, by_alias):
+        for pid, name in (await session.execute(stmt)).tuples():
+            seen.setdefault(pid, name)
+    return list(seen.items())
+
+
+async def fuzzy_matches(session: AsyncSession, key: str, *, limit: int, cutoff: float) -> list[tuple[int, str, float]]:
+    """(id, name, score) of people whose name or alias is close to `key` despite typos."""
+    from rapidfuzz import fuzz, process
+
+    names = await session.execute(select(m.Person.id, m.Person.name, m.Person.key).limit(MAX_FUZZY_ROWS))
+    aliases = await session.execute(
+        select(m.PersonAlias.person_id, m.Person.name, m.PersonAlias.key)
+        .join(m.Person, m.Person.id == m.PersonAlias.person_id)
+        .limit(MAX_FUZZY_ROWS)
+    )
+    entries = [*names.tuples(), *aliases.tuples()]
+    if not entries:
+        return []
+    keys = [entry[2] for entry in entries]
+    best: dict[int, tuple[str, float]] = {}
+    for _, score, index in process.extract(key, keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff):
+        pid, name, _ = entries[index]
+        if pid not in best or best[pid][1] < score:
+            best[pid] = (name, float(score))
+    ranked = sorted(best.items(), key=lambda item: -item[1][1])[:limit]
+    return [(pid, name, score) for pid, (name, score) in ranked]
+
+
+async def resolve_person(session: AsyncSession, typed: str) -> m.Person:
+    """The person `typed` names; NotFound with close names when nobody fits."""
+    key = name_key(typed)
+    if not key:
+        raise UserFacingError("Give a name, e.g. Ann Black.")
+    exact = await session.scalar(select(m.Person).where(m.Person.key == key).limit(1))
+    if exact is not None:
+        return exact
+    alias_ids = list(
+        (await session.scalars(select(m.PersonAlias.person_id).where(m.PersonAlias.key == key).distinct())).all()
+    )
+    candidates = alias_ids or [pid for pid, _ in await prefix_matches(session, key, limit=50)]
+    if candidates:
+        chosen = await session.get(m.Person, await _most_mentioned(session, candidates))
+        if chosen is not None:
+            return chosen
+    fuzzy = await fuzzy_matches(session, key, limit=5, cutoff=FUZZY_SUGGEST)
+    if fuzzy and fuzzy[0][2] >= FUZZY_ACCEPT and (len(fuzzy) == 1 or fuzzy[0][2] > fuzzy[1][2]):
+        chosen = await session.get(m.Person, fuzzy[0][0])
+        if chosen is not None:
+            return chosen
+    raise NotFound(f"No one called {typed.strip()[:80]} in the reports.", suggestions=[name for _, name, _ in fuzzy])

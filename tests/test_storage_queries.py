@@ -1,0 +1,193 @@
+"""Query functions on SQLite and PostgreSQL over invented reports: what /decisions, /who, /meeting show."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from digests.errors import NotFound
+from digests.model import Decision, PersonMention, Tally
+from storage import queries
+from storage.ingest import store_report
+from tests.storage_support import Database, invented_report
+
+pytest_plugins = ("tests.storage_support",)
+
+FILLER = " ".join(f"Paragraph {i} covered the Westbury campaign plan in detail." for i in range(30))
+
+
+async def seed(db: Database) -> None:
+    """Two reports of one meeting (tallies disagree), one of an earlier meeting."""
+    first = invented_report()
+    second = invented_report(
+        title="Desmond's notes: Northshire Executive, January 2025",
+        author="Desmond Achterberg",
+        extra=FILLER,
+        decisions=[
+            Decision(
+                text="New ward boundaries for Eastmere were agreed by 12 votes to 8.",
+                subject="New ward boundaries for Eastmere",
+                section="Boundaries",
+                tally=Tally(12, 8),
+                topics=["boundaries"],
+            )
+        ],
+        people=[
+            PersonMention("Tomas Varga", 1, ["Tomas"], ["Tomas Varga gave the General Secretary's report."]),
+            PersonMention("Desmond Achterberg", 1, [], []),
+        ],
+    )
+    older = invented_report(
+        title="Northshire Executive report – 3 September 2024",
+        meeting_date=date(2024, 9, 3),
+        extra="The budget was set. " + FILLER.replace("Westbury", "Harrowfield"),
+        decisions=[
+            Decision(
+                text="The 2025 budget was approved by 14 votes to 10.",
+                subject="2025 budget approved",
+                section="Finance",
+                tally=Tally(14, 10),
+                topics=["finance"],
+                people=["Tomas Varga"],
+            )
+        ],
+    )
+    for parsed, url in ((first, "https://a.example.org/jan"), (second, "https://b.example.org/jan"), (older, None)):
+        async with db.sessions.begin() as session:
+            assert (await store_report(session, parsed, url=url)).status == "added"
+
+
+async def test_decisions_by_year_newest_first_with_tally_and_link(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        listed = await queries.decisions(session, year=2024)
+        everything = await queries.decisions(session)
+    assert [d.tally for d in listed.items] == ["14 to 10"]
+    assert listed.items[0].meeting_date == date(2024, 9, 3)
+    assert listed.items[0].report.title.startswith("Northshire Executive report")
+    assert everything.items[0].meeting_date == date(2025, 1, 14)
+    assert everything.items[-1].meeting_date == date(2024, 9, 3)
+    assert all(d.report.url or d.report.title for d in everything.items)
+
+
+async def test_decisions_filters_topic_person_query_and_range(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        by_topic = await queries.decisions(session, topic="Finance")
+        by_person = await queries.decisions(session, person="tomas varga")
+        by_query = await queries.decisions(session, query="eastmere")
+        in_range = await queries.decisions(session, date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
+        nothing = await queries.decisions(session, query="100% _odd_ \\ text")
+    assert [d.subject for d in by_topic.items] == ["2025 budget approved"]
+    assert [d.subject for d in by_person.items] == ["2025 budget approved"]
+    assert {d.meeting_date for d in by_query.items} == {date(2025, 1, 14)}
+    assert len(in_range.items) == 3
+    assert nothing.items == ()
+
+
+async def test_person_profile_by_alias_surname_and_typo(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        by_alias = await queries.person_profile(session, "the general secretary")
+        by_surname = await queries.person_profile(session, "varga")
+        by_typo = await queries.person_profile(session, "Tomas Vargaa")
+        author = await queries.person_profile(session, "PRIYA CASTELLANO")
+    assert by_alias.name == by_surname.name == by_typo.name == "Tomas Varga"
+    assert by_alias.meetings_mentioned == 2
+    assert by_alias.latest_meeting == date(2025, 1, 14)
+    assert any("membership" in q.sentence for q in by_alias.quotes)
+    assert [d.subject for d in by_alias.decisions] == ["2025 budget approved"]
+    assert len(author.reports_written) == 2
+
+
+async def test_unknown_person_gets_suggestions(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        with pytest.raises(NotFound) as caught:
+            await queries.person_profile(session, "Marta Oyelarin-Smythe")
+    assert "Marta Oyelaran" in caught.value.suggestions
+
+
+async def test_meeting_merges_reports_and_flags_disagreeing_tallies(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        view = await queries.meeting(session, date(2025, 1, 14))
+    assert len(view.reports) == 2
+    boundaries = [d for d in view.decisions if "Eastmere" in d.subject]
+    assert len(boundaries) == 1
+    merged = boundaries[0]
+    assert set(merged.reported_by) == {"Priya Castellano", "Desmond Achterberg"}
+    assert dict(merged.tallies) == {"Priya Castellano": "12 to 7", "Desmond Achterberg": "12 to 8"}
+    assert merged.tallies_disagree
+    assert view.key_points and "Tomas Varga" in view.people
+
+
+async def test_unknown_meeting_suggests_nearest_dates(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        with pytest.raises(NotFound) as caught:
+            await queries.meeting(session, date(2025, 1, 15))
+    assert caught.value.suggestions[0] == "2025-01-14"
+
+
+async def test_latest_reports_stats_and_ingested_after(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        latest = await queries.latest(session)
+        by_author = await queries.reports(session, author="Desmond", year=2025)
+        numbers = await queries.stats(session)
+        fresh = await queries.meetings_ingested_after(session, None)
+        none_after = await queries.meetings_ingested_after(session, datetime.now(UTC) + timedelta(minutes=1))
+        one = await queries.meeting_by_id(session, fresh[0][0])
+    assert [s.meeting_date for s in latest.items] == [date(2025, 1, 14), date(2024, 9, 3)]
+    assert latest.items[0].decision_count == 3 and len(latest.items[0].reports) == 2
+    assert [r.authors for r in by_author.items] == [("Desmond Achterberg",)]
+    assert (numbers.reports, numbers.meetings, numbers.decisions) == (3, 2, 4)
+    assert numbers.latest_meeting == date(2025, 1, 14)
+    assert len(fresh) == 2 and fresh[0][2].tzinfo is not None
+    assert none_after == []
+    assert one.meeting_date == fresh[0][1]
+
+
+async def test_search_ranks_and_highlights(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        found = await queries.search(session, "Eastmere boundaries")
+        either = await queries.search(session, "Harrowfield zzznothing")
+        empty = await queries.search(session, '  "" * ')
+    assert found.hits and "**" in found.hits[0].snippet
+    assert any(h.kind == "decision" for h in found.hits)
+    assert either.hits and all(h.report.meeting_date == date(2024, 9, 3) for h in either.hits)
+    assert empty.hits == ()
+
+
+async def test_search_forgets_replaced_text(db: Database) -> None:
+    await seed(db)
+    revised = invented_report(extra="Quixotic amendments were tabled.")
+    async with db.sessions.begin() as session:
+        assert (await store_report(session, revised, url="https://a.example.org/jan")).status == "updated"
+    async with db.sessions.begin() as session:
+        assert (await queries.search(session, "quixotic")).hits
+    again = invented_report(extra="Something else entirely.")
+    async with db.sessions.begin() as session:
+        await store_report(session, again, url="https://a.example.org/jan")
+        assert (await queries.search(session, "quixotic")).hits == ()
+
+
+async def test_autocomplete_people_and_meetings(db: Database) -> None:
+    await seed(db)
+    async with db.sessions.begin() as session:
+        prefix = await queries.autocomplete_people(session, "tomas va")
+        surname = await queries.autocomplete_people(session, "achterburg")
+        months = await queries.autocomplete_meetings(session, "january 2025")
+        year = await queries.autocomplete_meetings(session, "2024")
+        typo = await queries.autocomplete_meetings(session, "janury 2025")
+        hostile = await queries.autocomplete_meetings(session, "%' OR 1=1 --")
+    assert prefix[0].value == "Tomas Varga"
+    assert surname and surname[0].value == "Desmond Achterberg"
+    assert [c.value for c in months] == ["2025-01-14"]
+    assert months[0].name == "2025-01-14 · Northshire Executive (2 reports)"
+    assert [c.value for c in year] == ["2024-09-03"]
+    assert [c.value for c in typo] == ["2025-01-14"]
+    assert hostile == []
