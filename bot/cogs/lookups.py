@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 from discord.ext import commands
-from storage.sources import list_sources
 
 from bot import render_embed
 from bot.respond import defer, send_pages
@@ -151,8 +150,7 @@ class Lookups(commands.Cog):
         await defer(interaction)
         async with self.bot.sessions.begin() as session:
             stats = await queries.stats(session)
-            sources = await list_sources(session)
-        await send_pages(interaction, render_embed.about(stats, sources, version()))
+        await send_pages(interaction, render_embed.about(stats, (), version()))
 
 
 async def setup(bot: NecDigestBot) -> None:

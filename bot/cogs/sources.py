@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from storage.sources import add_source, list_sources, remove_source
 
 from bot import render_embed
 from bot.cogs.gating import AdminGroup
 from bot.respond import defer, send_pages, send_text
 from digests.errors import NotFound, UserFacingError
 from digests.views import SourceView
-from storage import sources
 
 if TYPE_CHECKING:
     from bot.client import NecDigestBot
@@ -32,7 +32,7 @@ class Sources(commands.Cog):
 
     async def _find(self, source_id: int) -> SourceView:
         async with self.bot.sessions.begin() as session:
-            known: list[SourceView] = await sources.list_sources(session)
+            known: list[SourceView] = await list_sources(session)
         for item in known:
             if item.id == source_id:
                 return item
@@ -51,7 +51,7 @@ class Sources(commands.Cog):
     ) -> None:
         await defer(interaction, ephemeral=True)
         async with self.bot.sessions.begin() as session:
-            added = await sources.add_source(
+            added = await add_source(
                 session,
                 url.strip(),
                 kind="auto",
@@ -70,7 +70,7 @@ class Sources(commands.Cog):
     async def list_(self, interaction: discord.Interaction[Any]) -> None:
         await defer(interaction, ephemeral=True)
         async with self.bot.sessions.begin() as session:
-            items = await sources.list_sources(session)
+            items = await list_sources(session)
         await send_pages(interaction, render_embed.source_list(items), ephemeral=True)
 
     @source.command(name="remove", description="Stop following a source")
@@ -79,7 +79,7 @@ class Sources(commands.Cog):
         await defer(interaction, ephemeral=True)
         found = await self._find(source)
         async with self.bot.sessions.begin() as session:
-            await sources.remove_source(session, found.id)
+            await remove_source(session, found.id)
         await send_text(interaction, f"No longer following #{found.id}: {found.url}.")
 
     @source.command(name="check", description="Fetch a source now instead of waiting for the next poll")
@@ -101,7 +101,7 @@ class Sources(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         try:
             async with self.bot.sessions() as session:
-                items = await sources.list_sources(session)
+                items = await list_sources(session)
         except Exception:
             log.exception("source autocomplete failed")
             return []

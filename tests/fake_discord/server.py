@@ -522,6 +522,9 @@ class FakeDiscord:
         for command in body:
             stored = dict(command)
             stored.setdefault("type", 1)
+            if stored.get("default_member_permissions") is not None:
+                # Discord accepts a number or a string and always answers with the string form.
+                stored["default_member_permissions"] = str(stored["default_member_permissions"])
             stored["id"] = previous.get(command["name"], {}).get("id") or self.ids.next()
             stored["application_id"] = self.app_id
             stored["version"] = self.ids.next()
