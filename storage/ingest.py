@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from digests.model import ParsedReport
 from digests.views import IngestOutcome
 from storage import models as m
+from storage.knowledge import seed_people_knowledge
 from storage.names import name_key, title_key
 from storage.similarity import body_hash, estimate_jaccard, jaccard, signature, words
 from storage.upsert import insert_ignore
@@ -161,6 +162,7 @@ async def _write_children(
 
     person_names = [*parsed.authors, *(p.name for p in parsed.people), *(n for d in parsed.decisions for n in d.people)]
     people = await _people_ids(session, person_names)
+    await seed_people_knowledge(session, people)
     topic_names = [*parsed.topics, *(t for d in parsed.decisions for t in d.topics)]
     topics = await _topic_ids(session, topic_names)
 

@@ -12,6 +12,7 @@ from storage.names import name_key
 FUZZY_ACCEPT = 88
 FUZZY_SUGGEST = 60
 MAX_FUZZY_ROWS = 20_000
+MIN_FUZZY_KEY = 4
 
 
 def like_escape(text: str) -> str:
@@ -57,7 +58,11 @@ async def prefix_matches(session: AsyncSession, key: str, *, limit: int) -> list
 
 
 async def fuzzy_matches(session: AsyncSession, key: str, *, limit: int, cutoff: float) -> list[tuple[int, str, float]]:
-    """(id, name, score) of people whose name or alias is close to `key` despite typos."""
+    """(id, name, score) of people whose name, surname or alias is close to `key` despite typos.
+
+    Plain edit-distance ratio on whole keys: partial-match scorers would let a short alias ("ed")
+    match any longer word that contains it.
+    """
     from rapidfuzz import fuzz, process
 
     names = await session.execute(select(m.Person.id, m.Person.name, m.Person.key).limit(MAX_FUZZY_ROWS))
@@ -66,12 +71,18 @@ async def fuzzy_matches(session: AsyncSession, key: str, *, limit: int, cutoff: 
         .join(m.Person, m.Person.id == m.PersonAlias.person_id)
         .limit(MAX_FUZZY_ROWS)
     )
-    entries = [*names.tuples(), *aliases.tuples()]
+    entries: list[tuple[int, str, str]] = []
+    for pid, name, full in names.tuples():
+        entries.append((pid, name, full))
+        surname = full.rsplit(" ", 1)[-1]
+        if surname != full and len(surname) >= MIN_FUZZY_KEY:
+            entries.append((pid, name, surname))
+    entries.extend(entry for entry in aliases.tuples() if len(entry[2]) >= MIN_FUZZY_KEY)
     if not entries:
         return []
     keys = [entry[2] for entry in entries]
     best: dict[int, tuple[str, float]] = {}
-    for _, score, index in process.extract(key, keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff):
+    for _, score, index in process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=cutoff):
         pid, name, _ = entries[index]
         if pid not in best or best[pid][1] < score:
             best[pid] = (name, float(score))

@@ -1,0 +1,191 @@
+"""The ingest service: files, folders, web pages and feeds in, one transaction per report."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tqdm import tqdm
+
+from bot.fetch import FetchResult, fetch
+from bot.settings import Settings
+from digests.errors import UserFacingError
+from digests.parser import parse_report
+from digests.views import IngestOutcome, IngestSummary
+from storage.ingest import store_report
+
+log = logging.getLogger(__name__)
+
+REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+MAX_FILE_BYTES = 10_000_000
+PROGRESS_MIN_INPUTS = 4
+# Feed entries shorter than this are teasers: the full report is fetched from the entry's link.
+FULL_ENTRY_CHARS = 1500
+
+
+def _is_url(target: str) -> bool:
+    return target.startswith(("http://", "https://"))
+
+
+def _binary(data: bytes) -> bool:
+    return b"\x00" in data[:8192]
+
+
+def _looks_like_feed(result: FetchResult) -> bool:
+    kind = (result.content_type or "").lower()
+    if any(t in kind for t in ("rss", "atom", "/xml", "+xml")) and "xhtml" not in kind:
+        return True
+    head = result.body[:500].lstrip().lower()
+    return head.startswith((b"<?xml", b"<rss", b"<feed")) and b"<html" not in result.body[:2000].lower()
+
+
+async def ingest_bytes(
+    sessions: async_sessionmaker[AsyncSession],
+    data: bytes,
+    *,
+    name: str,
+    url: str | None,
+    source_id: int | None = None,
+) -> IngestOutcome:
+    """Parse one report (in a worker thread) and store it in a transaction of its own."""
+    if not data.strip():
+        return IngestOutcome(name, "failed", "empty input")
+    if _binary(data):
+        return IngestOutcome(name, "failed", "binary data, not a text or HTML report")
+    try:
+        parsed = await asyncio.to_thread(parse_report, data, name=name)
+    except UserFacingError as exc:
+        return IngestOutcome(name, "failed", str(exc))
+    except Exception:
+        log.exception("parser failed on %s", name)
+        return IngestOutcome(name, "failed", "the parser could not read it (logged)")
+    for attempt in (1, 2):
+        try:
+            async with sessions.begin() as session:
+                outcome = await store_report(session, parsed, url=url, source_id=source_id)
+            break
+        except IntegrityError:
+            # Two ingests raced on the same report; the second attempt sees the first one's row.
+            if attempt == 2:
+                log.exception("could not store %s", name)
+                return IngestOutcome(name, "failed", "a conflicting copy was being stored at the same time")
+    return IngestOutcome(name, outcome.status, outcome.reason, outcome.title, outcome.meeting_date)
+
+
+def _files_of(target: str) -> Iterator[tuple[str, Path | None, str | None]]:
+    path = Path(target)
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+        if not found:
+            yield target, None, "folder holds no .txt, .md or .html files"
+        for file in found:
+            yield str(file), file, None
+    elif path.is_file():
+        yield target, path, None
+    else:
+        yield target, None, "no such file or folder"
+
+
+def _list_files(target: str) -> list[tuple[str, Path | None, str | None]]:
+    return list(_files_of(target))
+
+
+async def _ingest_file(sessions: async_sessionmaker[AsyncSession], name: str, path: Path) -> IngestOutcome:
+    size = (await asyncio.to_thread(path.stat)).st_size
+    if size > MAX_FILE_BYTES:
+        return IngestOutcome(name, "failed", f"file is larger than the {MAX_FILE_BYTES // 1_000_000} MB limit")
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        return IngestOutcome(name, "failed", f"cannot read the file ({exc.strerror or type(exc).__name__})")
+    return await ingest_bytes(sessions, data, name=name, url=None)
+
+
+def _entry_html(entry: Any) -> str:
+    for item in entry.get("content") or []:
+        value = item.get("value")
+        if value:
+            return str(value)
+    return str(entry.get("summary") or "")
+
+
+async def ingest_feed(
+    sessions: async_sessionmaker[AsyncSession],
+    result: FetchResult,
+    *,
+    settings: Settings,
+    source_id: int | None = None,
+) -> list[IngestOutcome]:
+    """Every entry of a fetched RSS/Atom feed: its content when full, else the page it links to."""
+    feed = await asyncio.to_thread(feedparser.parse, result.body)
+    if not feed.entries:
+        return [IngestOutcome(result.final_url, "failed", "not a feed, or a feed with no entries")]
+    outcomes = []
+    for entry in feed.entries:
+        link = entry.get("link")
+        name = str(link or entry.get("id") or entry.get("title") or result.final_url)
+        html = _entry_html(entry)
+        try:
+            if len(html) < FULL_ENTRY_CHARS and link:
+                page = await fetch(str(link), allow_private=settings.allow_private_urls)
+                data, url = page.body, page.final_url
+            else:
+                title = str(entry.get("title") or "")
+                data, url = f"<html><head><title>{title}</title></head><body>{html}</body></html>".encode(), link
+        except UserFacingError as exc:
+            outcomes.append(IngestOutcome(name, "failed", str(exc)))
+            continue
+        outcome = await ingest_bytes(sessions, data, name=str(url or name) + ".html", url=url, source_id=source_id)
+        outcomes.append(IngestOutcome(name, outcome.status, outcome.reason, outcome.title, outcome.meeting_date))
+    return outcomes
+
+
+async def ingest_url(
+    sessions: async_sessionmaker[AsyncSession], url: str, *, settings: Settings, source_id: int | None = None
+) -> list[IngestOutcome]:
+    """A web page (one report) or a feed (one report per entry)."""
+    try:
+        result = await fetch(url, allow_private=settings.allow_private_urls)
+    except UserFacingError as exc:
+        return [IngestOutcome(url, "failed", str(exc))]
+    if _looks_like_feed(result):
+        return await ingest_feed(sessions, result, settings=settings, source_id=source_id)
+    outcome = await ingest_bytes(
+        sessions, result.body, name=result.final_url, url=result.final_url, source_id=source_id
+    )
+    return [IngestOutcome(url, outcome.status, outcome.reason, outcome.title, outcome.meeting_date)]
+
+
+async def ingest_targets(
+    sessions: async_sessionmaker[AsyncSession], targets: list[str], *, settings: Settings, progress: bool
+) -> IngestSummary:
+    """Ingest files, folders, pages and feeds; a bad input is recorded as failed and the batch goes on."""
+    work: list[tuple[str, Path | None, str | None]] = []
+    for target in targets:
+        if _is_url(target):
+            work.append((target, None, None))
+        else:
+            work.extend(await asyncio.to_thread(_list_files, target))
+    summary = IngestSummary()
+    bar = tqdm(
+        total=len(work), file=sys.stderr, unit="input", disable=not (progress and len(work) >= PROGRESS_MIN_INPUTS)
+    )
+    try:
+        for name, path, problem in work:
+            if problem is not None:
+                summary.outcomes.append(IngestOutcome(name, "failed", problem))
+            elif path is not None:
+                summary.outcomes.append(await _ingest_file(sessions, name, path))
+            else:
+                summary.outcomes.extend(await ingest_url(sessions, name, settings=settings))
+            bar.update(1)
+    finally:
+        bar.close()
+    return summary

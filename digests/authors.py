@@ -1,0 +1,161 @@
+"""Who wrote a report: bylines, sign-offs, blog strap-lines, "X reports from ..." titles, several authors.
+
+Names must look like a person's name (2-4 capitalised words, none an organisation word); a lone name
+line also needs a known first name, because a short heading ("Defining Moments") has the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_TOKEN = re.compile(r"^(?:[A-Z][a-z]{0,2}['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?$")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+_PARTICLES = frozenset({"de", "van", "von", "da", "del", "der", "den", "bin", "al", "le", "la", "di", "du"})
+_HONORIFICS = re.compile(
+    r"^(?:(?:Cllr|Councillor|Dr|Mr|Mrs|Ms|Miss|Prof|Professor|Sir|Dame|Baroness|Lord|Lady|Rt Hon|The Rt Hon)\.?\s+)+"
+)
+_SUFFIXES = re.compile(r"(?:,?\s+(?:MP|MEP|MSP|MS|AM|QC|KC|OBE|MBE|CBE|Cllr|JP))+\.?$")
+_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+
+_BY = re.compile(
+    r"^(?:(?:written|posted|published|reported|report|words)\s+)?by\s+(?P<names>[^|\n]{3,160}?)\s*"
+    r"(?:\||[-–—]|\bon\b|\bin\b|$)",
+    re.IGNORECASE,
+)
+_POSTED_ON_BY = re.compile(r"\bby\s+(?P<names>[A-Z][^|\n]{2,120}?)\s*(?:\||$)")
+_REPORTS_FROM = re.compile(
+    r"^(?P<names>[A-Z][^:\n]{2,120}?)\s+(?:reports?|reporting|writes|write|reflects?)\s+(?:back\s+)?(?:from|on)\b"
+)
+_REPORT_BY = re.compile(r"\breport\s+(?:by|from)\s+(?P<names>[A-Z][^:\n]{2,120}?)\s*(?:[:,(–—-]|$)", re.IGNORECASE)
+_STRAP_BY = re.compile(
+    r"\b(?:blog|website|site|newsletter|journal)\s+(?:by|of|from)\s+(?P<names>[A-Z][^\n]{2,120}?)"
+    r"(?:\s+(?:about|on|covering|for)\b|[,.;:|(–—-]|$)"
+)
+_DASH_SIGNOFF = re.compile(r"^(?:—|–|--)\s*(?P<names>[^\n]{3,120})$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    given_names: frozenset[str]
+    not_name_words: frozenset[str]
+    signatures: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    raw = json.loads(resources.files("digests").joinpath("data/authors.json").read_text(encoding="utf-8"))
+    return _Vocabulary(
+        given_names=frozenset(raw["given_names"]),
+        not_name_words=frozenset(word.lower() for word in raw["not_name_words"]),
+        signatures=tuple((name, tuple(phrases)) for name, phrases in raw["signatures"].items()),
+    )
+
+
+def clean_name(raw: str) -> str:
+    """A name without honorifics, post-nominals, emphasis or surrounding punctuation."""
+    name = raw.strip().strip("*_#\"'“”‘’()[]").strip()
+    name = _HONORIFICS.sub("", name)
+    name = _SUFFIXES.sub("", name)
+    return " ".join(name.split()).strip(" ,.;:")
+
+
+def looks_like_person(name: str) -> bool:
+    """2-4 capitalised words (initials and particles allowed inside), none an organisation or common word."""
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 4:
+        return False
+    vocabulary = _vocabulary()
+    for position, token in enumerate(tokens):
+        inner = 0 < position < len(tokens) - 1
+        if inner and (token in _PARTICLES or _INITIAL.match(token)):
+            continue
+        if not _TOKEN.match(token) or token.lower() in vocabulary.not_name_words:
+            return False
+    return True
+
+
+def has_known_first_name(name: str) -> bool:
+    """The first word is a first name from the vocabulary (for lone name lines)."""
+    first = name.split()[0] if name.split() else ""
+    return first in _vocabulary().given_names
+
+
+def names_in(raw: str) -> list[str]:
+    """Person names in a list like "Jane Doe, John Roe and Ann Poe"; empty if any part is not a name."""
+    parts = [clean_name(part) for part in _NAME_SPLIT.split(raw) if part.strip()]
+    if not parts or not all(looks_like_person(part) for part in parts):
+        return []
+    return parts
+
+
+def byline_names(line: str) -> list[str]:
+    """Names in a byline: "By Jane Doe and John Roe", "Posted on 3 May 2015 by Jane Doe", or a lone name."""
+    core = line.strip().strip("*_#").strip()
+    match = _BY.match(core)
+    if match:
+        return names_in(match["names"])
+    match = _POSTED_ON_BY.search(core)
+    if match and re.match(r"^(?:posted|published|written|updated)\b", core, re.IGNORECASE):
+        return names_in(match["names"])
+    name = clean_name(core)
+    if looks_like_person(name) and has_known_first_name(name):
+        return [name]
+    return []
+
+
+def title_names(line: str) -> list[str]:
+    """Names in a title like "Jane Doe reports back from the NEC" or "NEC report by Jane Doe"."""
+    core = line.strip().strip("*_#").strip()
+    for pattern in (_REPORTS_FROM, _REPORT_BY):
+        match = pattern.search(core)
+        if match:
+            names = names_in(match["names"])
+            if names:
+                return names
+    return []
+
+
+def strapline_names(line: str) -> list[str]:
+    """Names in a blog strap-line: "A blog by Jane Doe about politics ..."."""
+    match = _STRAP_BY.search(line)
+    return names_in(match["names"]) if match else []
+
+
+def signoff_names(line: str) -> list[str]:
+    """Names in a sign-off line: "— Jane Doe", "Jane Doe, Anytown, [redacted]" or a lone name."""
+    core = line.strip().strip("*_").strip()
+    match = _DASH_SIGNOFF.match(core)
+    if match:
+        return names_in(match["names"].split(",", 1)[0])
+    if "," in core:
+        first = clean_name(core.split(",", 1)[0])
+        return [first] if looks_like_person(first) else []
+    name = clean_name(core)
+    return [name] if looks_like_person(name) and has_known_first_name(name) else []
+
+
+def signature_authors(text: str) -> list[str]:
+    """Authors known by their habitual sign-off formula, when the report names nobody else."""
+    normal = _normalise(text)
+    return [name for name, phrases in _vocabulary().signatures if any(phrase in normal for phrase in phrases)]
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("&", "and")
+    return " ".join(text.split())
+
+
+def dedupe(names: list[str]) -> list[str]:
+    """Names once each (case-insensitive), first spelling kept, in order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        key = name.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out

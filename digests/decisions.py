@@ -1,0 +1,421 @@
+"""What the NEC or one of its committees decided, with vote tallies.
+
+A decision is a sentence (or clause) in which the NEC, "we" or a committee agreed, approved, endorsed,
+voted, resolved, proscribed, deferred, appointed or elected something: first person plural ("We agreed
+..."), passive ("It was agreed ...", "... and this was agreed"), reported ("The NEC agreed by 14 votes to
+10 to ...", "The Organisation Sub-committee agreed ..."), or a request granted ("I requested a review
+... and was pleased to secure agreement to this"). Reports, discussions, things noted, election results
+and what other bodies (conference, MEPs, a council) did are not decisions. A tally in a following
+sentence ("This was passed by 19 votes to 11.") belongs to the decision before it; a plural decision
+("we voted to proscribe three organisations") followed by one tallied paragraph per item becomes one
+decision per item.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from digests.model import Decision, Section, Tally
+from digests.people import names_in
+from digests.sentences import split_sentences
+from digests.tallies import find_tally
+from digests.topics import assign_topics
+
+log = logging.getLogger(__name__)
+
+MAX_SUBJECT = 120
+_WINDOW = 200  # characters looked at either side of a decision verb; keeps the work linear
+
+_VERB = re.compile(
+    r"\b(agreed|approved|endorsed|voted|resolved|decided|proscribed|deferred|appointed|re-elected|elected|"
+    r"adopted|ratified|accepted|rejected|carried|passed|renamed)\b"
+)
+_PASSIVE_VERBS = frozenset(
+    [
+        "agreed",
+        "approved",
+        "endorsed",
+        "resolved",
+        "decided",
+        "adopted",
+        "carried",
+        "passed",
+        "ratified",
+        "deferred",
+        "proscribed",
+        "appointed",
+        "re-elected",
+        "elected",
+        "rejected",
+        "renamed",
+    ]
+)
+_ACTIVE_VERBS = frozenset(
+    [
+        "agreed",
+        "approved",
+        "endorsed",
+        "voted",
+        "resolved",
+        "decided",
+        "proscribed",
+        "deferred",
+        "appointed",
+        "re-elected",
+        "elected",
+        "adopted",
+        "ratified",
+        "accepted",
+        "rejected",
+        "carried",
+        "passed",
+    ]
+)
+_ELECTION_VERBS = frozenset({"appointed", "elected", "re-elected"})
+_ADVERBS = (
+    r"(?:also|then|finally|duly|unanimously|formally|subsequently|later|eventually|narrowly|overwhelmingly|"
+    r"further|therefore|instead|again|jointly|collectively|all|both|however|now|already|quickly|today)"
+)
+_AUX = r"(?:was|were|is|are|been|be|being)"
+_PASSIVE_TAIL = re.compile(rf"\b{_AUX}\s+(?:{_ADVERBS}\s+)*$")
+_RELATIVE_PASSIVE = re.compile(rf"\b(?:that|who|whoever|whom)\s+(?:had\s+|has\s+|have\s+)?{_AUX}\s+(?:{_ADVERBS}\s+)*$")
+_HYPOTHETICAL = re.compile(
+    rf"(?:\b(?:supposed\s+to|should|could|might|must|ought\s+to|if|unless|not|never)\s+(?:have\s+)?"
+    rf"|\b(?:would|will|may)\s+have\s+)(?:{_AUX}\s+)?(?:{_ADVERBS}\s+)*$"
+)
+_TRAILING_FILLER = re.compile(rf"(?:\s+(?:{_ADVERBS}|have|has|had|did|’ve|'ve)|\s*,)+\s*$")
+_COMMITTEE = r"(?:[Ss]ub-?[Cc]ommittee|Committee|committee|Panel|panel|Board|Executive|Working Group|Officers)"
+_NEC_SUBJECT = re.compile(
+    r"(?:^|\b)(?:(?P<we>[Ww]e)"
+    r"|(?:[Tt]he\s+)?(?:full\s+|whole\s+)?(?P<nec>NEC|[Nn]ational [Ee]xecutive(?: [Cc]ommittee)?)"
+    rf"|(?P<generic>[Tt]he\s+(?:{_COMMITTEE}|[Ee]xecutive))"
+    rf"|(?:[Tt]he\s+)?(?P<named>(?:[A-Z][\w’'&-]*\s+){{1,4}}{_COMMITTEE}))\s*$"
+)
+_OTHER_SUBJECT = re.compile(r"\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Yy]ou|[Ww]ho|[Ww]hich|[Ww]hoever)\s*$")
+_CONJUNCTION_TAIL = re.compile(r"(?:\band|\bbut|,)\s*$")
+_CLAUSE_BREAK = re.compile(r";|:|\s[–—-]\s|\bthat\b|\bbecause\b|\bwhile\b|\bwhilst\b|\bbut\b")
+_FIRST_SUBJECT = re.compile(
+    r"\b(?P<we>[Ww]e|NEC|[Tt]he (?:[Cc]ommittee|[Ee]xecutive))\b|\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|MEPs?|MPs?|"
+    r"[Cc]onference|[Cc]ouncil|[Pp]arliament|[Gg]overnment)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b"
+)
+_AGENT = re.compile(r"^\s*(?:\([^()]{0,80}\)\s*)?by\s+(?:the\s+)?(\S+)(?:\s+(\S+))?")
+_NEC_AGENTS = re.compile(
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|a|majority|unanimous|acclamation|consensus|show|votes?|us|NEC|"
+    r"committee|sub-committee|panel|executive|officers|secret|ballot|\w+\s+(?:sub-)?committee)",
+    re.I,
+)
+_NOT_A_DECISION_AFTER = re.compile(r"^\s*(?:away|out|on|over|through\s+to|to\s+(?:the\s+)?police)\b")
+_ROLE_AFTER = re.compile(
+    r"^\s*(?:as\s+|to\s+(?:the\s+)?(?:role|post|position|office)\s+of\s+)?(?:the\s+)?(?:new\s+)?"
+    r"(?:(?:NEC|Party|Labour|party)\s+)?(?P<role>Treasurer|Chair|Vice[- ]Chair|General Secretary|Auditor|"
+    r"Secretary|President)\b"
+)
+_ELECTED_TO_ROLE = re.compile(
+    r"\b(re-?elect(?:ed|ion)|elect(?:ed|ion)|appoint(?:ed|ment))\s+(?:as\s+|to\s+(?:the\s+)?(?:role|post|position|"
+    r"office)\s+of\s+)(?:the\s+)?(?:new\s+)?(?:(?:NEC|Party|Labour|party)\s+)?(Treasurer|Chair|Vice[- ]Chair|"
+    r"General Secretary|Auditor)\b"
+)
+_SECURED = re.compile(
+    r"\b(?:I|[Ww]e)\b[^.;]{0,160}?\b(?:secur(?:e|ed|ing)|w[io]n|gain(?:ed)?|obtain(?:ed)?)\s+(?:the\s+|an?\s+)?"
+    r"(?:NEC['’]s\s+|committee['’]s\s+)?(?:agreement|approval|support|backing|commitment|consent)\b"
+)
+_ACHIEVED = re.compile(
+    r"\b[Ww]e\s+(?:have\s+|had\s+)?(?:achieved|secured|won|obtained|negotiated)\s+(?:a|an|the)\s+"
+    r"(?!(?:\w+\s+)?(?:seats?|majority|elections?|by-elections?|share|votes?|wards?|councils?|contests?)\b)"
+)
+_REQUEST = re.compile(
+    r"\b(?:I|[Ww]e)\s+(?:had\s+|also\s+|again\s+)?(?:requested|asked\s+for|asked\s+that|asked\s+if|proposed|moved|"
+    r"called\s+for|suggested|sought|argued\s+for|pressed\s+for|raised)\s+(?P<what>[^.;]+)"
+)
+_CLAUSE_END = re.compile(
+    r"\s(?:and|but|so|because|although|while|whilst)\s+(?:I|we|he|she|they|was|were|am)\b|;|\s[–—-]\s|\s\(|,\s+(?:but|and\s+I)\b"
+)
+_OBJECT_LEAD = re.compile(r"^\s*(?:,\s*)?(?:to\s+|that\s+|on\s+|in\s+favour\s+of\s+)")
+_RECOMMENDATION = re.compile(r"^(?:the\s+)?recommendation\s+(?:from\s+(?:the\s+)?[^,]{0,80}?\s+)?that\s+", re.I)
+_TALLY_ONLY = re.compile(
+    r"^(?:This|It|That|Which|These|The\s+(?:motion|proposal|proposals|recommendation|recommendations|amendment|"
+    r"vote|resolution|decision))\s+(?:was|were)\s+(?:\w+\s+)?(?:passed|carried|agreed|approved|endorsed|adopted|"
+    r"accepted|ratified)\b"
+)
+_ITEM_NAME = re.compile(r"^(?:[A-Z0-9][\w’'&.-]*)(?:\s+(?:(?:of|for|the|and|in|on|de|&)\s+)?[A-Z0-9][\w’'&.-]*){0,7}")
+_MEETING_OF = re.compile(rf"\b(?:meeting\s+of|at)\s+(?:the|our)\s+(?P<name>(?:[A-Z][\w’'&-]*\s+){{1,4}}{_COMMITTEE})")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class _Found:
+    """One decision found in one sentence, before tallies in later sentences are attached."""
+
+    index: int
+    sentence: str
+    subject: str
+    verb: str
+    tally: Tally | None = None
+    committee: str | None = None
+    tally_only: bool = False
+    extra_text: list[str] = field(default_factory=list)
+
+
+def _shorten(text: str, limit: int = MAX_SUBJECT) -> str:
+    text = _SPACES.sub(" ", text).strip(" ,.;:–—-")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
+def _object_after(sentence: str, start: int) -> str:
+    """The clause a decision verb governs: "to defer decisions on ..." -> "defer decisions on ..."."""
+    rest = sentence[start : start + 400]
+    tally = find_tally(rest)
+    if tally and tally.start < 5 and not tally.tally.unanimous:
+        rest = rest[tally.end :]
+    rest = re.sub(r"^\s*unanimously\b", "", rest)
+    rest = _OBJECT_LEAD.sub("", rest, count=1)
+    rest = _RECOMMENDATION.sub("", rest, count=1)
+    end = _CLAUSE_END.search(rest)
+    if end and end.start() > 10:
+        rest = rest[: end.start()]
+    return _shorten(rest)
+
+
+def _request_before(pre: str) -> str | None:
+    """What the author asked for, when the decision is "... and this was agreed"."""
+    found = None
+    for m in _REQUEST.finditer(pre):
+        found = m.group("what")
+    if not found:
+        return None
+    found = re.split(r"\s[–—-]\s|\s+and\s+(?:this|it|was|were)\b|,\s+which\b", found)[0]
+    return _shorten(found)
+
+
+def _clause_start(pre: str) -> int:
+    last = 0
+    for m in _CLAUSE_BREAK.finditer(pre):
+        last = m.end()
+    return last
+
+
+def _committee_in(sentence: str) -> str | None:
+    m = _MEETING_OF.search(sentence)
+    return m.group("name").strip() if m else None
+
+
+def _named_committee(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip()
+    if re.fullmatch(r"(?:The\s+)?National Executive(?: Committee)?", name):
+        return None
+    return name
+
+
+def _decisions_in(sentence: str, index: int) -> list[_Found]:
+    """Every decision one sentence states (usually none, sometimes several)."""
+    found: list[_Found] = []
+    tally_match = find_tally(sentence)
+    tally = tally_match.tally if tally_match else None
+
+    short_rest = tally_match is not None and len(sentence[tally_match.end :].split()) <= 4
+    if short_rest and _TALLY_ONLY.match(sentence):
+        return [_Found(index, sentence, "", "passed", tally, tally_only=True)]
+
+    for m in _VERB.finditer(sentence):
+        verb = m.group(1)
+        pre = sentence[max(0, m.start() - _WINDOW) : m.start()]
+        post = sentence[m.end() : m.end() + _WINDOW]
+        if _NOT_A_DECISION_AFTER.match(post):
+            continue
+        agent = _AGENT.match(post)
+        if agent and not _NEC_AGENTS.match(" ".join(g for g in agent.groups() if g)):
+            continue  # "agreed by conference", "voted down by the council"
+        result = _judge(sentence, m.start(), m.end(), verb, pre, post, first=not found)
+        if result is None:
+            continue
+        subject, committee = result
+        if any(f.subject == subject for f in found):
+            continue
+        found.append(_Found(index, sentence, subject, verb, tally, committee))
+
+    if not found:
+        special = _special_decision(sentence, index, tally)
+        if special:
+            found.append(special)
+    return found
+
+
+def _judge(
+    sentence: str, start: int, end: int, verb: str, pre: str, post: str, *, first: bool
+) -> tuple[str, str | None] | None:
+    """(subject, committee) when the verb at start..end states an NEC decision, else None."""
+    if _PASSIVE_TAIL.search(pre):
+        if verb not in _PASSIVE_VERBS or _RELATIVE_PASSIVE.search(pre) or _HYPOTHETICAL.search(pre):
+            return None
+        if verb in _ELECTION_VERBS and not _ROLE_AFTER.match(post):
+            return None
+        if verb in ("passed", "carried") and re.match(r"^\s*(?:to|on|over|into)\b", post):
+            return None
+        obj = _object_after(sentence, end)
+        subject_np = _PASSIVE_TAIL.sub("", pre[_clause_start(pre) :]).strip()
+        committee = _named_committee(_committee_in(sentence))
+        subject_np = re.sub(r"\s*\b(?:would|will|shall|should|to|is|are)$", "", subject_np).strip()
+        if not subject_np or re.search(r"(?:^|\s)(?:it|this|that|which|these)$", subject_np, re.I):
+            if obj:
+                return obj, committee
+            request = _request_before(pre)
+            return (request or _shorten(pre[_clause_start(pre) :] or sentence)), committee
+        head = f"{subject_np} {verb}"
+        return _shorten(f"{head} {obj}" if obj and verb in ("renamed", "appointed", "elected") else head), committee
+
+    if verb not in _ACTIVE_VERBS:
+        return None
+    imm = _TRAILING_FILLER.sub("", pre)
+    nec = _NEC_SUBJECT.search(imm)
+    if nec:
+        committee = _named_committee(nec.group("named"))
+        return _object_after(sentence, end) or verb, committee
+    if _OTHER_SUBJECT.search(imm) or not _CONJUNCTION_TAIL.search(imm) or not first:
+        return None
+    clause = pre[_clause_start(pre) :]
+    subject = _FIRST_SUBJECT.search(clause)
+    if subject and subject.group("we"):
+        return _object_after(sentence, end) or verb, None
+    return None
+
+
+def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found | None:
+    """Requests granted, concessions won and elections to party offices, which use no decision verb."""
+    secured = _SECURED.search(sentence)
+    if secured:
+        request = _request_before(sentence[: secured.end()])
+        subject = request or _shorten(sentence)
+        return _Found(index, sentence, subject, "agreed", tally, _named_committee(_committee_in(sentence)))
+    achieved = _ACHIEVED.search(sentence)
+    if achieved:
+        return _Found(index, sentence, _object_after(sentence, achieved.end() - 0), "agreed", tally)
+    elected = _ELECTED_TO_ROLE.search(sentence)
+    if elected and not re.search(r"\bwho(?:ever)?\b", sentence[: elected.start()]):
+        names = names_in(sentence[: elected.start()])
+        verb = "re-elected" if elected.group(1).lower().startswith("re") else "elected"
+        if elected.group(1).lower().startswith("appoint"):
+            verb = "appointed"
+        who = names[0] if names else _shorten(sentence[: elected.start()], 40)
+        return _Found(index, sentence, f"{who} {verb} {elected.group(2)}", verb, tally)
+    return None
+
+
+def _participle(found: _Found) -> str:
+    """The past participle that names what a plural decision did to each item ("proscribed")."""
+    m = re.search(r"\bvoted\s+to\s+([a-z]+)", found.sentence)
+    if m:
+        verb = m.group(1)
+        if verb.endswith("e"):
+            return verb + "d"
+        if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+            return verb[:-1] + "ied"
+        return verb + "ed"
+    return found.verb
+
+
+def _item_name(sentence: str) -> str:
+    m = _ITEM_NAME.match(sentence)
+    if m and m.group().split()[0] not in ("This", "It", "The", "That", "These", "There", "We", "I"):
+        return m.group().rstrip(".,;:")
+    return _shorten(" ".join(sentence.split()[:8]), 60)
+
+
+def _attach_tallies(found: list[_Found], sentences: list[str]) -> list[_Found]:
+    """Give tallies in following sentences to the decision before them, splitting plural decisions."""
+    out: list[_Found] = []
+    i = 0
+    while i < len(found):
+        current = found[i]
+        if current.tally_only:
+            # A tally with no decision before it in this section: the sentence before says what was voted.
+            prev = sentences[current.index - 1] if current.index > 0 else ""
+            if prev:
+                out.append(
+                    _Found(
+                        current.index - 1,
+                        prev,
+                        _shorten(prev),
+                        "passed",
+                        current.tally,
+                        extra_text=[current.sentence],
+                    )
+                )
+            i += 1
+            continue
+        tallies: list[_Found] = []
+        j = i + 1
+        last_index = current.index
+        while j < len(found) and found[j].tally_only and found[j].index - last_index <= 5:
+            tallies.append(found[j])
+            last_index = found[j].index
+            j += 1
+        boundaries = [current.index, *(t.index for t in tallies)][: len(tallies)]
+        every_item_written = all(t.index - b >= 2 for t, b in zip(tallies, boundaries, strict=True))
+        if not tallies:
+            out.append(current)
+        elif len(tallies) >= 2 and every_item_written:
+            # "we voted to proscribe three organisations. A is ... This was passed by 19 votes to 11. B ..."
+            participle = _participle(current)
+            for t, boundary in zip(tallies, boundaries, strict=True):
+                item = sentences[boundary + 1]
+                out.append(
+                    _Found(
+                        boundary + 1,
+                        item,
+                        _shorten(f"{_item_name(item)} {participle}"),
+                        current.verb,
+                        t.tally,
+                        current.committee,
+                        extra_text=[t.sentence],
+                    )
+                )
+        else:
+            if current.tally is None:
+                current.tally = tallies[0].tally
+                current.extra_text.append(tallies[0].sentence)
+            out.append(current)
+            for extra in tallies[1:]:
+                prev = sentences[extra.index - 1]
+                out.append(
+                    _Found(extra.index - 1, prev, _shorten(prev), "passed", extra.tally, extra_text=[extra.sentence])
+                )
+        i = j
+    return out
+
+
+def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> list[Decision]:
+    """Decisions the NEC or its committees took, in report order, with tallies and topics."""
+    decisions: list[Decision] = []
+    seen: set[tuple[str, str]] = set()
+    for section in sections:
+        sentences = split_sentences(section.text or "\n".join(section.items))
+        found: list[_Found] = []
+        for index, sentence in enumerate(sentences):
+            found.extend(_decisions_in(sentence, index))
+        for f in _attach_tallies(found, sentences):
+            text = " ".join([f.sentence, *f.extra_text])
+            key = (_SPACES.sub(" ", f.subject).casefold(), f.sentence)
+            if key in seen:
+                continue
+            seen.add(key)
+            decisions.append(
+                Decision(
+                    text=text,
+                    subject=f.subject or _shorten(f.sentence),
+                    section=section.heading,
+                    tally=f.tally,
+                    topics=assign_topics(text),
+                    people=names_in(f.sentence),
+                    committee=f.committee,
+                )
+            )
+    return decisions

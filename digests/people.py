@@ -1,0 +1,414 @@
+"""People named in a report, under canonical full names.
+
+A person is found from a full name (two to four capitalised words, the first a known given name, or
+marked as a person by a title, a post-nominal or a reporting verb), from a knowledge-base alias
+("Lord Sainsbury", "Junker"), from a later first name or surname that points back to a full name in
+the same report ("Tom Watson ... I asked Tom"), or from a role ("the General Secretary", "Harriet")
+resolved through the holders of party roles on the meeting date. Organisations, places, committees
+and publications never come out as people: a run of capitalised words with an organisation word in it
+("Blue State Digital", "Brewer Street") is not a name.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from digests.model import PersonMention, Section
+from digests.roles import KnowledgeBase, knowledge_base
+from digests.sentences import normalise, split_sentences
+
+log = logging.getLogger(__name__)
+
+MAX_SENTENCES = 5
+_LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
+_WORD = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_UPPER_START = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_NAME_TOKEN = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:['’\-][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)*")
+_PEERAGE_TITLES = frozenset({"Lord", "Baroness", "Lady", "Dame", "Sir"})
+_ROLE_QUALIFIERS = frozenset(
+    [
+        "new",
+        "next",
+        "former",
+        "previous",
+        "future",
+        "acting",
+        "last",
+        "ex",
+        "shadow",
+        "scottish",
+        "welsh",
+        "london",
+        "regional",
+        "local",
+        "clp",
+        "branch",
+        "group",
+        "council",
+        "deputy",
+        "vice",
+        "assistant",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The word lists of `digests/data/names.json`."""
+
+    given_names: frozenset[str]
+    non_name_words: frozenset[str]
+    organisation_words: frozenset[str]
+    stop_phrases: frozenset[str]
+    titles_before: frozenset[str]
+    titles_after: frozenset[str]
+    particles: frozenset[str]
+    person_verbs: frozenset[str]
+    surname_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The name vocabulary from the package data, with the knowledge base's first names added."""
+    raw = json.loads(resources.files("digests.data").joinpath("names.json").read_text(encoding="utf-8"))
+    kb_given = {name.split()[0] for name in knowledge_base().known_names() if " " in name}
+    return Vocabulary(
+        given_names=frozenset(raw["given_names"]) | kb_given,
+        non_name_words=frozenset(raw["non_name_words"]),
+        organisation_words=frozenset(w.casefold() for w in raw["organisation_words"]),
+        stop_phrases=frozenset(_fold(p) for p in raw["stop_phrases"]),
+        titles_before=frozenset(t.rstrip(".") for t in raw["titles_before"]),
+        titles_after=frozenset(raw["titles_after"]),
+        particles=frozenset(raw["particles"]),
+        person_verbs=frozenset(raw["person_verbs"]),
+        surname_words=frozenset(raw["surname_words"]),
+    )
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("&", " ").split()).casefold()
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+    possessive: bool
+
+
+@dataclass(slots=True)
+class NameCandidate:
+    """A capitalised run that may name a person: a full name, a single word, or a titled name."""
+
+    surface: str
+    tokens: list[str]
+    title: str | None = None
+    post_title: str | None = None
+    next_word: str = ""
+
+
+def _tokens(sentence: str) -> Iterator[_Token]:
+    for m in _WORD.finditer(sentence):
+        word = m.group()
+        possessive = bool(_POSSESSIVE.search(word)) and len(word) > 2
+        base = _POSSESSIVE.sub("", word) if possessive else word
+        yield _Token(base.strip("-"), m.start(), m.end(), possessive)
+
+
+def _runs(sentence: str, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
+    """Runs of capitalised words (with name particles inside) separated only by single spaces.
+
+    Each run comes with the word right after it (when only a space separates them), so a reporting verb
+    ("Tom Lillywhite presented") can show that the run names a person.
+    """
+    run: list[str] = []
+    closed = False
+    prev_end = -1
+    for tok in _tokens(sentence):
+        contiguous = prev_end >= 0 and sentence[prev_end : tok.start] in (" ", "\u00a0")
+        capital = bool(_UPPER_START.match(tok.text))
+        inside = tok.text in vocab.particles or (tok.text == "of" and bool(run) and run[0] in _PEERAGE_TITLES)
+        if run and contiguous and not closed and (capital or inside):
+            run.append(tok.text)
+        else:
+            if run:
+                yield run, tok.text if contiguous and not closed else ""
+            run, closed = ([tok.text], False) if capital else ([], False)
+        if tok.possessive and run:
+            closed = True
+        prev_end = tok.end
+    if run:
+        yield run, ""
+
+
+def name_candidates(sentence: str) -> list[NameCandidate]:
+    """The possible person names in one sentence, organisations and places already left out."""
+    vocab = vocabulary()
+    out: list[NameCandidate] = []
+    for run, next_word in _runs(sentence, vocab):
+        while run and run[-1] in vocab.particles | {"of"}:
+            run = run[:-1]
+        if not run:
+            continue
+        if any(t.casefold() in vocab.organisation_words for t in run):
+            continue
+        folded = _fold(" ".join(run))
+        if any(stop in folded for stop in vocab.stop_phrases if len(stop) <= len(folded)):
+            continue
+        out.extend(_split_run(run, next_word, vocab))
+    return out
+
+
+def _split_run(run: list[str], next_word: str, vocab: Vocabulary) -> list[NameCandidate]:
+    """Sub-runs between non-name words; titles before a name and post-nominals after it are kept apart."""
+    parts: list[NameCandidate] = []
+    current: list[str] = []
+    title: str | None = None
+
+    def flush(post: str | None = None, following: str = "") -> None:
+        nonlocal current, title
+        if current:
+            parts.append(NameCandidate(" ".join(current), current, title, post, following))
+        current, title = [], None
+
+    for i, tok in enumerate(run):
+        following = run[i + 1] if i + 1 < len(run) else next_word
+        if tok in vocab.titles_after or tok.rstrip(".") in vocab.titles_after:
+            flush(tok, following)
+            continue
+        if tok.rstrip(".") in vocab.titles_before and not current:
+            title = tok.rstrip(".")
+            continue
+        keep_as_surname = bool(current) and tok in vocab.surname_words
+        if tok.isupper() and len(tok) > 1:
+            flush(None, tok)
+            continue
+        if tok in vocab.non_name_words and not keep_as_surname:
+            flush(None, tok)
+            title = None
+            continue
+        if tok in vocab.particles or tok == "of":
+            if current:
+                current.append(tok)
+            continue
+        current.append(tok)
+    flush(None, next_word)
+    return parts
+
+
+@dataclass(slots=True)
+class _Person:
+    name: str
+    mentions: int = 0
+    aliases: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    order: int = 0
+
+    def add(self, surface: str | None, sentence: str | None) -> None:
+        self.mentions += 1
+        if surface and surface != self.name and surface not in self.aliases:
+            self.aliases.append(surface)
+        if sentence and sentence not in self.sentences and len(self.sentences) < MAX_SENTENCES:
+            self.sentences.append(sentence)
+
+
+def full_name(candidate: NameCandidate, kb: KnowledgeBase, vocab: Vocabulary) -> str | None:
+    """The canonical full name a candidate stands for, or None when it is not (certainly) a full name."""
+    tokens = candidate.tokens
+    if candidate.title:
+        titled = kb.canonical(f"{candidate.title} {candidate.surface}")
+        if titled:
+            return titled
+    known = kb.canonical(candidate.surface)
+    if known and len(tokens) >= 2:
+        return known
+    if "of" in tokens:
+        tokens = tokens[: tokens.index("of")]
+    while tokens and tokens[0] in vocab.particles:
+        tokens = tokens[1:]
+    if len(tokens) == 1 and candidate.title in _PEERAGE_TITLES and candidate.title not in ("Lady",):
+        return f"{candidate.title} {tokens[0]}" if _NAME_TOKEN.fullmatch(tokens[0]) else None
+    if not 2 <= len(tokens) <= 4:
+        return None
+    if not all(_NAME_TOKEN.fullmatch(t) for t in tokens if t not in vocab.particles):
+        return None
+    if tokens[0] in vocab.surname_words and tokens[0] not in vocab.given_names:
+        return None
+    person_like = (
+        tokens[0] in vocab.given_names
+        or candidate.title is not None
+        or candidate.post_title is not None
+        or candidate.next_word in vocab.person_verbs
+    )
+    if not person_like:
+        return None
+    name = " ".join(tokens)
+    return kb.canonical(name) or name
+
+
+def names_in(text: str) -> list[str]:
+    """Canonical full names written out in `text` (no back-references), in order of appearance."""
+    kb, vocab = knowledge_base(), vocabulary()
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        for cand in name_candidates(sentence):
+            name = full_name(cand, kb, vocab)
+            if name is None and len(cand.tokens) == 1:
+                alias = kb.canonical(f"{cand.title} {cand.surface}" if cand.title else cand.surface)
+                name = alias if alias and " " in alias else None
+            if name and name not in out:
+                out.append(name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _role_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every in-text role phrase ("the General Secretary", "Deputy Leader's report")."""
+    kb = knowledge_base()
+    phrase_role: dict[str, str] = {}
+    for role in kb.roles.values():
+        if not role.in_text:
+            continue
+        for ref in (role.name, *role.refs):
+            if ref.casefold().startswith("our "):
+                continue
+            variants = {ref} if ref.isupper() else {ref, ref.lower(), ref[:1].upper() + ref[1:].lower()}
+            for v in variants:
+                phrase_role[v] = role.name
+    alternatives = "|".join(re.escape(p) for p in sorted(phrase_role, key=len, reverse=True))
+    pattern = re.compile(
+        rf"\b(?:(?P<det>[Tt]he|[Oo]ur)\s+(?:(?:Labour|Party|party)\s+)?)?(?P<ref>{alternatives})"
+        r"(?P<poss>['’]s|s)?(?P<report>\s+[Rr]eport)?\b"
+    )
+    return pattern, phrase_role
+
+
+def role_references(sentence: str) -> Iterator[str]:
+    """Roles the sentence refers to by title ("the General Secretary", "Leader's report"), not by name."""
+    pattern, phrase_role = _role_pattern()
+    for m in pattern.finditer(sentence):
+        ref = m.group("ref")
+        if not (m.group("det") or m.group("report")):
+            continue
+        if m.group("poss") == "s" and not m.group("report"):
+            continue  # "the Leaders" is a plural, not the Leader
+        tail = sentence[m.end() : m.end() + 4]
+        if tail.startswith(" of") and not m.group("report"):
+            continue  # "the Leader of the Scottish Labour Party" is another role
+        head = sentence[max(0, m.start() - 20) : m.start()].split()
+        if head and head[-1].casefold().strip("(,") in _ROLE_QUALIFIERS:
+            continue
+        yield phrase_role[ref]
+
+
+def extract_people(
+    sections: list[Section], *, title: str | None, authors: list[str], meeting_date: date | None
+) -> list[PersonMention]:
+    """People named in the report body under canonical full names, most mentioned first."""
+    kb, vocab = knowledge_base(), vocabulary()
+    sentences: list[str] = []
+    if title:
+        sentences.extend(split_sentences(title))
+    for section in sections:
+        if section.heading:
+            sentences.extend(split_sentences(section.heading))
+        sentences.extend(split_sentences(section.text or "\n".join(section.items)))
+
+    people: dict[str, _Person] = {}
+
+    def person(name: str) -> _Person:
+        if name not in people:
+            people[name] = _Person(name, order=len(people))
+        return people[name]
+
+    # Pass 1: full names and knowledge-base aliases.
+    singles: list[tuple[NameCandidate, str]] = []
+    for sentence in sentences:
+        for cand in name_candidates(sentence):
+            name = full_name(cand, kb, vocab)
+            if name is not None:
+                surface = f"{cand.title} {cand.surface}" if cand.title else cand.surface
+                if cand.post_title:
+                    surface = f"{surface} {cand.post_title}"
+                person(name).add(surface, sentence)
+            elif len(cand.tokens) == 1:
+                singles.append((cand, sentence))
+    for author in authors:
+        tokens = normalise(author).split()
+        if 2 <= len(tokens) <= 4 and all(_UPPER_START.match(t) for t in tokens):
+            name = kb.canonical(" ".join(tokens)) or " ".join(tokens)
+            if name not in people:
+                person(name).add(None, None)
+
+    # Pass 2: first names, surnames and roles pointing back to someone.
+    holders = kb.holders_on(meeting_date) if meeting_date else []
+    holder_names = {name for _, name in holders}
+    for cand, sentence in singles:
+        name = _resolve_single(cand, people, holder_names, kb, vocab)
+        if name:
+            surface = f"{cand.title} {cand.surface}" if cand.title else cand.surface
+            person(name).add(surface, sentence)
+    if meeting_date:
+        for sentence in sentences:
+            for role in role_references(sentence):
+                name = kb.holder(role, on=meeting_date)
+                if name:
+                    p = person(name)
+                    p.add(None, sentence)
+                    if role not in p.roles:
+                        p.roles.append(role)
+    for name, p in people.items():
+        if meeting_date:
+            for role in kb.roles_held(name, on=meeting_date):
+                if role not in p.roles:
+                    p.roles.append(role)
+
+    ordered = sorted(people.values(), key=lambda p: (-p.mentions, p.order))
+    return [PersonMention(p.name, max(p.mentions, 1), p.aliases, p.sentences, p.roles) for p in ordered]
+
+
+def _resolve_single(
+    cand: NameCandidate,
+    people: dict[str, _Person],
+    holder_names: set[str],
+    kb: KnowledgeBase,
+    vocab: Vocabulary,
+) -> str | None:
+    """The person a lone first name or surname points to: an alias, someone named in full, or a role holder."""
+    word = cand.surface
+    if cand.title:
+        alias = kb.canonical(f"{cand.title} {word}")
+        if alias:
+            return alias
+    alias = kb.canonical(word)
+    if alias and " " in alias:
+        return alias
+    if word in vocab.non_name_words or not _NAME_TOKEN.fullmatch(word):
+        return None
+    named = [n for n in people if " " in n and _first_or_last(n, word)]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        holders = [n for n in named if n in holder_names]
+        if len(holders) == 1:
+            return holders[0]
+        return max(named, key=lambda n: (people[n].mentions, -people[n].order))
+    held = [n for n in holder_names if _first_or_last(n, word)]
+    if len(held) == 1 and (word in vocab.given_names or word == held[0].split()[-1]):
+        return held[0]
+    return None
+
+
+def _first_or_last(name: str, word: str) -> bool:
+    parts = name.split()
+    return parts[0] == word or parts[-1] == word

@@ -1,0 +1,84 @@
+"""Splitting cleaned report text into plain sentences (linear time, no backtracking patterns)."""
+
+from __future__ import annotations
+
+import re
+
+# Markdown emphasis and links keep their words: "**General Secretary**" -> "General Secretary",
+# "[this article](#)" -> "this article".
+_MD_LINK = re.compile(r"\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)")
+_MD_EMPHASIS = re.compile(r"\*{1,3}|__")
+_BULLET = re.compile(r"^\s*(?:[-•*·▪‣◦–]|\(?\d{1,3}[.)]|\(?[a-z][.)](?=\s))\s+")
+_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+
+# A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before white space and a
+# capital, digit, opening quote or pound sign.
+_BOUNDARY = re.compile(r"[.!?][\"'’”)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£])")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "nos",
+        "cllr",
+        "prof",
+        "rt",
+        "hon",
+        "rev",
+        "gen",
+        "sec",
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "cf",
+        "approx",
+        "fig",
+        "ed",
+        "jr",
+        "sr",
+        "lt",
+        "col",
+        "capt",
+    ]
+)
+
+
+def normalise(text: str) -> str:
+    """Text with Markdown emphasis and links reduced to their words and runs of spaces collapsed."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub("", text)
+    return _SPACE.sub(" ", text)
+
+
+def lines_of(text: str) -> list[str]:
+    """Non-empty lines of `text`, normalised, with bullet and list markers removed."""
+    out = []
+    for line in normalise(text).splitlines():
+        line = _BULLET.sub("", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`: each line is split at sentence ends, not after common abbreviations."""
+    sentences: list[str] = []
+    for line in lines_of(text):
+        start = 0
+        for m in _BOUNDARY.finditer(line):
+            before = line[max(start, m.start() - 6) : m.start()]
+            last_word = before.rsplit(" ", 1)[-1].lstrip("([\"'“‘").casefold()
+            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+                continue
+            piece = line[start : m.end()].strip()
+            if piece:
+                sentences.append(piece)
+            start = m.end()
+        piece = line[start:].strip()
+        if piece:
+            sentences.append(piece)
+    return sentences

@@ -1,0 +1,102 @@
+"""Vote tallies as reports write them: "passed by 19 votes to 11", "by 14 votes (including me) to 10",
+"by 21 votes to 10 with 1 abstention", "19-11", "unanimously"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digests.model import Tally
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "a": 1, "an": 1, "no": 0, "none": 0})
+_NUM = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_ASIDE = r"(?:\s*\([^()]{0,80}\))?"
+_ABSTAIN = rf"(?:\s*,?\s*(?:with|and|,)\s+{_NUM}\s+abstentions?)?"
+
+_PATTERNS = (
+    # "by 19 votes to 11", "by 14 votes (including me) to 10", "by 21 votes to 10 with 1 abstention"
+    re.compile(rf"\b(?:by\s+)?{_NUM}\s+votes?{_ASIDE}\s+(?:to|against)\s+{_NUM}(?:\s+votes?)?{_ASIDE}{_ABSTAIN}", re.I),
+    # "by 19 to 11"
+    re.compile(rf"\bby\s+{_NUM}\s+to\s+{_NUM}\b{_ASIDE}{_ABSTAIN}", re.I),
+    # "19 for, 11 against, 1 abstention" / "19 in favour and 11 against"
+    re.compile(
+        rf"\b{_NUM}\s+(?:votes\s+)?(?:for|in favour){_ASIDE}\s*(?:,|and|to)?\s*{_NUM}\s+against{_ABSTAIN}",
+        re.I,
+    ),
+)
+# "19-11" only counts in a sentence about a vote, and not as a range of months or money.
+_DASHED = re.compile(
+    r"(?<![\d£$/.,-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d%/.-])(?!\s*(?:months?|weeks?|years?|days?|hours?))"
+)
+_VOTE_CONTEXT = re.compile(r"\b(?:votes?|voted|passed|carried|agreed|approved|defeated|majority|ballot)\b", re.I)
+_LONE_ABSTAIN = re.compile(rf"\b{_NUM}\s+abstentions?\b", re.I)
+_UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b|\bwithout (?:dissent|opposition)\b|\bnem\.?\s?con\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class TallyMatch:
+    """A tally and where its words sit in the sentence (to leave them out of a decision's subject)."""
+
+    tally: Tally
+    start: int
+    end: int
+
+
+def _number(text: str | None) -> int | None:
+    if text is None:
+        return None
+    text = text.casefold()
+    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text)
+
+
+def find_tally(sentence: str) -> TallyMatch | None:
+    """The first vote tally in the sentence, or None; "unanimously" gives a tally without figures."""
+    for pattern in _PATTERNS:
+        m = pattern.search(sentence)
+        if m:
+            votes_for, against = _number(m.group(1)), _number(m.group(2))
+            if votes_for is None or against is None or m.group(1).casefold() in ("a", "an", "no", "none"):
+                continue
+            abstain = _number(m.group(3))
+            end = m.end()
+            if abstain is None:
+                lone = _LONE_ABSTAIN.search(sentence, m.end(), min(len(sentence), m.end() + 40))
+                if lone:
+                    abstain, end = _number(lone.group(1)), lone.end()
+            return TallyMatch(Tally(votes_for, against, abstain or None), m.start(), end)
+    if _VOTE_CONTEXT.search(sentence):
+        m = _DASHED.search(sentence)
+        if m:
+            return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
+    m = _UNANIMOUS.search(sentence)
+    if m:
+        return TallyMatch(Tally(unanimous=True), m.start(), m.end())
+    return None
