@@ -153,7 +153,9 @@ def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 async def test_synced_commands_describe_every_option(env: Env) -> None:
     commands = {c["name"]: c for c in env.fake.commands()}
-    assert {"decisions", "who", "meeting", "latest", "search", "reports", "about", "digest"} <= set(commands)
+    assert {"decisions", "who", "meeting", "latest", "search", "reports", "about", "digest", "ingest"} <= set(commands)
+    assert commands["ingest"]["default_member_permissions"] == "32"
+    assert commands["ingest"]["options"][0]["type"] == 11  # attachment
     for command in commands.values():
         assert 1 <= len(command["description"]) <= 100
     decisions = {o["name"]: o for o in commands["decisions"]["options"]}
@@ -328,6 +330,27 @@ async def test_unknown_subscription_is_a_clear_error(env: Env) -> None:
     ix = await env.fake.invoke("digest", {"subscription": 9999}, subcommand="post-now", user=env.fake.admin)
     answer = await ix.answer()
     assert ix.ephemeral and "no digest subscription #9999" in answer["content"]
+
+
+async def test_admin_ingests_an_uploaded_report(env: Env) -> None:
+    fake = env.fake
+    report = (
+        "Westmarch NEC report – meeting of 12 November 2019\n\nBy Robin Ashdown\n\n"
+        "Decisions\nThe NEC agreed the new members' charter by 18 votes to 9.\n"
+    ).encode()
+    attachment = fake.add_attachment("westmarch-2019-11.txt", report)
+    ix = await fake.invoke("ingest", {"file": attachment}, user=fake.admin)
+    answer = await ix.answer(seconds=30)
+    assert ix.ephemeral
+    assert "Added" in text_of(answer) or "Updated" in text_of(answer)
+
+
+async def test_members_cannot_ingest(env: Env) -> None:
+    attachment = env.fake.add_attachment("x.txt", b"text")
+    with pytest.raises(CommandHidden):
+        await env.fake.invoke("ingest", {"file": attachment}, user=env.fake.member)
+    ix = await env.fake.invoke("ingest", {"file": attachment}, user=env.fake.member, respect_default_permissions=False)
+    assert "Manage Server" in (await ix.wait_callback())["data"]["content"]
 
 
 async def test_no_unknown_routes_were_called(env: Env) -> None:
