@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 import discord
-from digests.querydates import DateRange, parse_date_range, parse_day
 from discord import app_commands
 
+from digests.querydates import DateRange, parse_date_range, parse_day
 from digests.schedule import Schedule, check_timezone, parse_schedule
 
 SCHEDULE_EXAMPLES = ("on-new", "weekly mon 09:00", "daily 18:30", "monthly 1 09:00", "0 9 * * 1")

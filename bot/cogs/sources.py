@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 from discord.ext import commands
-from storage.sources import add_source, list_sources, remove_source
 
 from bot import render_embed
 from bot.cogs.gating import AdminGroup
 from bot.respond import defer, send_pages, send_text
 from digests.errors import NotFound, UserFacingError
 from digests.views import SourceView
+from storage.sources import add_source, list_sources, remove_source
 
 if TYPE_CHECKING:
     from bot.client import NecDigestBot
@@ -56,7 +56,7 @@ class Sources(commands.Cog):
                 url.strip(),
                 kind="auto",
                 backfill=backfill,
-                added_by=interaction.user.id,
+                added_by=str(interaction.user.id),
                 guild_id=interaction.guild_id,
             )
         note = (

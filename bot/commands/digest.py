@@ -40,9 +40,8 @@ async def digest_since(
     database_url: str, since: date | None, *, topic: str | None, person: str | None, keyword: str | None
 ) -> DigestView:
     """Build the digest the `digest` command prints (the latest meeting when `since` is None)."""
-    from storage.queries import meeting_by_id, meetings_ingested_after
-
     from storage.db import create_engine, make_sessionmaker, upgrade
+    from storage.queries import meeting_by_id, meetings_ingested_after
 
     await upgrade(database_url)
     engine = create_engine(database_url)
