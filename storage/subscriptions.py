@@ -36,6 +36,8 @@ PAUSED = "paused"
 CLAIMED = "claimed"
 POSTED = "posted"
 FAILED = "failed"
+SEEN = "seen"  # never posted on purpose: history from a source's first fetch
+DONE = (POSTED, SEEN)
 MAX_FILTER_CHARS = 100
 
 subscriptions: sa.Table = m.Subscription.__table__  # type: ignore[assignment]
@@ -292,7 +294,7 @@ async def claim_post(
             sa.select(posts).where(posts.c.subscription_id == subscription_id, posts.c.meeting_id == meeting_id)
         )
     ).one()
-    if row.status == POSTED:
+    if row.status in DONE:
         return None
     return _claim(row, recovered=True)
 
@@ -326,7 +328,7 @@ async def mark_failed(session: AsyncSession, post_ids: Sequence[int]) -> None:
 
 async def pending_claims(session: AsyncSession, subscription_id: int | None = None) -> list[Claim]:
     """Claims not yet posted (a crash between claim and record, or a refused channel), oldest first."""
-    query = sa.select(posts).where(posts.c.status != POSTED).order_by(posts.c.id)
+    query = sa.select(posts).where(posts.c.status.in_([CLAIMED, FAILED])).order_by(posts.c.id)
     if subscription_id is not None:
         query = query.where(posts.c.subscription_id == subscription_id)
     return [_claim(row, recovered=True) for row in (await session.execute(query)).all()]
@@ -334,7 +336,7 @@ async def pending_claims(session: AsyncSession, subscription_id: int | None = No
 
 async def posted_meeting_ids(session: AsyncSession, subscription_id: int) -> set[int]:
     """Meetings already posted to this subscription's channel."""
-    query = sa.select(posts.c.meeting_id).where(posts.c.subscription_id == subscription_id, posts.c.status == POSTED)
+    query = sa.select(posts.c.meeting_id).where(posts.c.subscription_id == subscription_id, posts.c.status.in_(DONE))
     return {int(m) for m in (await session.execute(query)).scalars()}
 
 
@@ -409,3 +411,23 @@ async def advance_cursor(session: AsyncSession, subscription_id: int, to: dateti
         )
         .values(cursor_ingested_at=to)
     )
+
+
+async def mark_seen(session: AsyncSession, meeting_ids: Sequence[int], *, now: datetime | None = None) -> int:
+    """Mark meetings as already dealt with by every subscription (history from a new source's first fetch).
+
+    Returns the number of (subscription, meeting) pairs marked; pairs already claimed are left alone.
+    """
+    if not meeting_ids:
+        return 0
+    moment = now or _now()
+    ids = [int(i) for i in (await session.execute(sa.select(subscriptions.c.id))).scalars()]
+    rows = [
+        {"subscription_id": sid, "meeting_id": mid, "status": SEEN, "nonce": "seen", "claimed_at": moment}
+        for sid in ids
+        for mid in meeting_ids
+    ]
+    if rows:
+        dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
+        await session.execute(dialect.insert(posts).on_conflict_do_nothing(), rows)
+    return len(rows)
