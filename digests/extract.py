@@ -45,6 +45,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|br|meta|title)\b", re.IGNORECASE)
 _HTML_CLOSE_TAGS = re.compile(r"</(?:p|div|a|li|span|h[1-6]|td|section|article)>", re.IGNORECASE)
 _MD_LINK = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
@@ -139,7 +140,7 @@ def _refuse_binary_text(text: str) -> None:
     sample = text[:65536]
     if "\x00" in sample:
         raise InputRejected("input is binary (it contains NUL bytes), not a text or HTML report")
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ord(ch) == 0x7F)
+    controls = len(_CONTROL_CHARS.findall(sample))
     if controls > max(8, len(sample) // 20):
         raise InputRejected("input is binary (too many control characters), not a text or HTML report")
 

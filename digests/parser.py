@@ -30,7 +30,7 @@ from digests.extract import ExtractedText, extract_text
 from digests.header import Header, split_header
 from digests.model import ParsedReport, Section
 from digests.people import extract_people
-from digests.privacy import find_private_details, redact
+from digests.privacy import redact, scan
 from digests.sections import split_sections, strip_emphasis
 from digests.topics import assign_topics
 
@@ -68,10 +68,18 @@ def parse_report(data: bytes | str, *, name: str | None = None) -> ParsedReport:
 
 def _parse(extracted: ExtractedText) -> ParsedReport:
     warnings = list(extracted.warnings)
-    private = find_private_details(extracted.text)
     cleaned = clean_text(extracted.text)
+    body_text, private = scan(cleaned.text)
+    removed: list[str] = []
+    seen = set(private)
+    # What was cut is scanned too: a sign-off's address must show up in --debug's list.
+    for block in cleaned.removed:
+        redacted_block, found = scan(block)
+        removed.append(redacted_block)
+        private.extend(d for d in found if d not in seen)
+        seen.update(found)
     html_title = redact(extracted.title) if extracted.title else None
-    header = split_header(redact(cleaned.text), html_title=html_title)
+    header = split_header(body_text, html_title=html_title)
     title = strip_emphasis(header.title).strip() if header.title else None
     published = extracted.published or header.published
     sections = split_sections(header.body)
@@ -109,8 +117,8 @@ def _parse(extracted: ExtractedText) -> ParsedReport:
         topics=topics,
         warnings=warnings,
         private_details=private,
-        clean_text=redact(cleaned.text),
-        removed=[redact(block) for block in cleaned.removed],
+        clean_text=body_text,
+        removed=removed,
         other_meeting_dates=meeting_dates[1:],
     )
 

@@ -13,10 +13,13 @@ from digests.model import PrivateDetail
 
 REDACTED = "[redacted]"
 
-_EMAIL = re.compile(
-    r"(?<![\w!#$%&'*+/=?^`{|}~.-])[\w!#$%&'*+/=?^`{|}~-][\w!#$%&'*+/=?^`{|}~.-]{0,63}"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,62}(?![\w-])"
+# Patterns start with a plain character class (no look-behind) so the regex engine can skip quickly to
+# candidate positions; what may precede a match is checked in Python (`_starts_cleanly`).
+_EMAIL_LOCAL = re.compile(r"[\w!#$%&'*+/=?^`{|}~-][\w!#$%&'*+/=?^`{|}~.-]{0,63}\Z")
+_EMAIL_DOMAIN = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,62}(?![\w-])"
 )
+_DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d\)?")
 _PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(0\))?(?:[\s.-]?\(?\d\)?){7,13}(?!\d)")
 _PHONE_UK = re.compile(r"(?<![\w+])\(?0\d{2,4}\)?(?:[\s.-]?\d){6,8}(?!\d)")
 _PHONE_US = re.compile(r"(?<![\w+])\(?[2-9]\d{2}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)")
@@ -24,19 +27,24 @@ _STREET_TYPES = (
     "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Crescent|Cres|Way|Place|Pl|Terrace|Gardens|Grove|Court"
     "|Ct|Square|Sq|Hill|Row|Walk|Mews|Parade|Park|Boulevard|Blvd|Rise|View|Green"
 )
-_ADDRESS = re.compile(
-    r"(?<![\w£$€.,])\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]{0,30}\s+){1,3}(?:" + _STREET_TYPES + r")\b\.?"
-)
-_POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[A-Z]{2}(?![\w-])")
+_ADDRESS = re.compile(r"\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]{0,30}\s+){1,3}(?:" + _STREET_TYPES + r")\b\.?")
+_POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[A-Z]{2}(?![\w-])")
+_NOT_BEFORE_ADDRESS = re.compile(r"[\w£$€.,]")
+_NOT_BEFORE_POSTCODE = re.compile(r"[\w-]")
+_NOT_BEFORE_DIGITS = re.compile(r"[\w+]")
 # Famous public addresses are news, not private details.
 _PUBLIC_ADDRESSES = re.compile(r"\b(?:10|11) Downing Street\b|\b1600 Pennsylvania Avenue\b")
 
 
 def find_private_details(text: str) -> list[PrivateDetail]:
     """Phone numbers, e-mail addresses, street addresses and postcodes in `text`, in order, once each."""
+    return _unique_details(sorted(_matches(text)))
+
+
+def _unique_details(matches: list[tuple[int, int, str, str]]) -> list[PrivateDetail]:
     seen: set[tuple[str, str]] = set()
     details: list[PrivateDetail] = []
-    for _start, _end, kind, found in sorted(_matches(text)):
+    for _start, _end, kind, found in matches:
         if (kind, found) not in seen:
             seen.add((kind, found))
             details.append(PrivateDetail(kind=kind, text=found))
@@ -45,9 +53,16 @@ def find_private_details(text: str) -> list[PrivateDetail]:
 
 def redact(text: str) -> str:
     """`text` with every private detail replaced by "[redacted]"."""
-    spans = sorted((start, end) for start, end, _kind, _found in _matches(text))
+    return scan(text)[0]
+
+
+def scan(text: str) -> tuple[str, list[PrivateDetail]]:
+    """One pass over `text`: the redacted text and the private details found in it."""
+    matches = sorted(_matches(text))
+    details = _unique_details(matches)
+    spans = [(start, end) for start, end, _kind, _found in matches]
     if not spans:
-        return text
+        return text, details
     out: list[str] = []
     position = 0
     for start, end in _merge(spans):
@@ -55,21 +70,46 @@ def redact(text: str) -> str:
         out.append(REDACTED)
         position = end
     out.append(text[position:])
-    return "".join(out)
+    return "".join(out), details
 
 
 def _matches(text: str) -> list[tuple[int, int, str, str]]:
-    found: list[tuple[int, int, str, str]] = []
-    if "@" in text:
-        found.extend((m.start(), m.end(), "email", m.group()) for m in _EMAIL.finditer(text))
-    for pattern in (_PHONE_INTL, _PHONE_UK, _PHONE_US):
-        for match in pattern.finditer(text):
-            if _plausible_phone(match.group()):
-                found.append((match.start(), match.end(), "phone", match.group().strip()))
+    found = _emails(text)
+    for run in _DIGIT_RUN.finditer(text):
+        if _starts_cleanly(text, run.start(), _NOT_BEFORE_DIGITS):
+            found.extend(_phones_in(run.group(), run.start()))
     for match in _ADDRESS.finditer(text):
-        if not _PUBLIC_ADDRESSES.search(match.group()):
+        if _starts_cleanly(text, match.start(), _NOT_BEFORE_ADDRESS) and not _PUBLIC_ADDRESSES.search(match.group()):
             found.append((match.start(), match.end(), "address", match.group()))
-    found.extend((m.start(), m.end(), "postcode", m.group()) for m in _POSTCODE.finditer(text))
+    for match in _POSTCODE.finditer(text):
+        if _starts_cleanly(text, match.start(), _NOT_BEFORE_POSTCODE):
+            found.append((match.start(), match.end(), "postcode", match.group()))
+    return found
+
+
+def _starts_cleanly(text: str, start: int, not_before: re.Pattern[str]) -> bool:
+    return start == 0 or not not_before.match(text, start - 1)
+
+
+def _emails(text: str) -> list[tuple[int, int, str, str]]:
+    """Find each "@" (a fast literal search) and grow the address around it."""
+    found: list[tuple[int, int, str, str]] = []
+    at = text.find("@")
+    while at != -1:
+        local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)
+        domain = _EMAIL_DOMAIN.match(text, at + 1)
+        if local and domain:
+            found.append((local.start(), domain.end(), "email", text[local.start() : domain.end()]))
+        at = text.find("@", at + 1)
+    return found
+
+
+def _phones_in(run: str, offset: int) -> list[tuple[int, int, str, str]]:
+    found: list[tuple[int, int, str, str]] = []
+    for pattern in (_PHONE_INTL, _PHONE_UK, _PHONE_US):
+        for match in pattern.finditer(run):
+            if _plausible_phone(match.group()):
+                found.append((offset + match.start(), offset + match.end(), "phone", match.group().strip()))
     return found
 
 

@@ -137,6 +137,8 @@ def split_sections(text: str) -> list[Section]:
 
 def strip_emphasis(text: str) -> str:
     """Markdown bold and italic markers removed, words kept."""
+    if "*" not in text and "_" not in text:
+        return text
     text = _BOLD.sub(lambda m: m.group("text") or m.group("text2") or "", text)
     return _ITALIC.sub(lambda m: m.group("text"), text)
 
@@ -207,8 +209,9 @@ def _heading_text(lines: list[_Line], index: int) -> str | None:
     if previous_raw is not None and previous_raw.kind != "blank":
         return None
     if following.kind in {"item", "numbered"} or _is_paragraph(following):
-        if following.kind == "plain" and following.text[:1].islower():
-            return None
+        adjacent = index + 1 < len(lines) and lines[index + 1].kind != "blank"
+        if adjacent and following.kind == "plain" and following.text[:1].islower():
+            return None  # a wrapped sentence continues on the next line
         return _tidy_heading(text)
     return None
 
