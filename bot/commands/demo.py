@@ -26,7 +26,8 @@ EXAMPLE_COMMANDS = (
     "/who Maya Okafor",
     "/meeting 2025-06-17",
     "/search boundaries",
-    "/who Maya Okafur",
+    "/who okafur",
+    "/who Jordan Fielding",
     "/decisions 20x3",
 )
 
