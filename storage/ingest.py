@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.model import ParsedReport
@@ -15,7 +15,7 @@ from storage import models as m
 from storage.knowledge import seed_people_knowledge
 from storage.names import name_key, title_key
 from storage.similarity import body_hash, estimate_jaccard, jaccard, signature, words
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, upsert_ids
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,13 @@ class _Scrubber:
         return None if text is None else self(text)
 
 
+def _table(model: type[m.Base]) -> Table:
+    # Core inserts: executemany without the ORM's bulk bookkeeping (3-4x faster per report).
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def _report_text(parsed: ParsedReport) -> str:
     if parsed.clean_text.strip():
         return parsed.clean_text
@@ -59,24 +66,14 @@ async def _meeting_id(session: AsyncSession, body: str, parsed: ParsedReport) ->
     return found
 
 
-async def _ids_by_name(session: AsyncSession, table: Any, names: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(names))
-    if not wanted:
-        return {}
-    rows = await session.execute(select(table.c.name, table.c.id).where(table.c.name.in_(wanted)))
-    return {name: ident for name, ident in rows.tuples()}
-
-
 async def _people_ids(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
-    clean = {n.strip() for n in names if n and n.strip()}
-    await insert_ignore(session, m.Person.__table__, [{"name": n, "key": name_key(n)} for n in sorted(clean)])
-    return await _ids_by_name(session, m.Person.__table__, clean)
+    clean = sorted({n.strip() for n in names if n and n.strip()})
+    return await upsert_ids(session, m.Person.__table__, [{"name": n, "key": name_key(n)} for n in clean], key="name")
 
 
 async def _topic_ids(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
-    clean = {n.strip() for n in names if n and n.strip()}
-    await insert_ignore(session, m.Topic.__table__, [{"name": n} for n in sorted(clean)])
-    return await _ids_by_name(session, m.Topic.__table__, clean)
+    clean = sorted({n.strip() for n in names if n and n.strip()})
+    return await upsert_ids(session, m.Topic.__table__, [{"name": n} for n in clean], key="name")
 
 
 async def _find_republished(
@@ -127,7 +124,7 @@ async def _write_children(
     section_ids: list[int] = []
     if sections:
         result = await session.execute(
-            insert(m.Section).returning(m.Section.id, sort_by_parameter_order=True),
+            insert(_table(m.Section)).returning(_table(m.Section).c.id, sort_by_parameter_order=True),
             [
                 {"report_id": report_id, "position": i, "heading": heading, "text": text}
                 for i, (heading, text) in enumerate(sections)
@@ -139,7 +136,7 @@ async def _write_children(
     decision_ids: list[int] = []
     if parsed.decisions:
         result = await session.execute(
-            insert(m.Decision).returning(m.Decision.id, sort_by_parameter_order=True),
+            insert(_table(m.Decision)).returning(_table(m.Decision).c.id, sort_by_parameter_order=True),
             [
                 {
                     "report_id": report_id,
@@ -172,7 +169,7 @@ async def _write_children(
             authors.setdefault(people[author.strip()], position)
     if authors:
         await session.execute(
-            insert(m.ReportAuthor),
+            insert(_table(m.ReportAuthor)),
             [{"report_id": report_id, "person_id": pid, "position": pos} for pid, pos in authors.items()],
         )
 
@@ -203,17 +200,17 @@ async def _write_children(
                 alias_rows.append({"person_id": pid, "alias": alias.strip()[:200], "key": key[:200]})
     if counts:
         await session.execute(
-            insert(m.ReportPerson),
+            insert(_table(m.ReportPerson)),
             [{"report_id": report_id, "person_id": pid, "mentions": n} for pid, n in counts.items()],
         )
     if mention_rows:
-        await session.execute(insert(m.Mention), mention_rows)
+        await session.execute(insert(_table(m.Mention)), mention_rows)
     await insert_ignore(session, m.PersonAlias.__table__, alias_rows)
 
     report_topics = {topics[t.strip()] for t in topic_names if t.strip()}
     if report_topics:
         await session.execute(
-            insert(m.ReportTopic), [{"report_id": report_id, "topic_id": tid} for tid in sorted(report_topics)]
+            insert(_table(m.ReportTopic)), [{"report_id": report_id, "topic_id": tid} for tid in sorted(report_topics)]
         )
     decision_topic_rows = []
     decision_people_rows = []
@@ -223,9 +220,9 @@ async def _write_children(
         for pid in sorted({people[n.strip()] for n in decision.people if n.strip()}):
             decision_people_rows.append({"decision_id": decision_id, "person_id": pid, "relation": "named"})
     if decision_topic_rows:
-        await session.execute(insert(m.DecisionTopic), decision_topic_rows)
+        await session.execute(insert(_table(m.DecisionTopic)), decision_topic_rows)
     if decision_people_rows:
-        await session.execute(insert(m.DecisionPerson), decision_people_rows)
+        await session.execute(insert(_table(m.DecisionPerson)), decision_people_rows)
 
     # Full text: the title (with the whole body when there are no sections), each section, each decision.
     docs: list[dict[str, Any]] = [
@@ -251,7 +248,7 @@ async def _write_children(
                 "text": scrub(decision.text),
             }
         )
-    await session.execute(insert(m.SearchDoc), docs)
+    await session.execute(insert(_table(m.SearchDoc)), docs)
 
 
 async def store_report(
@@ -272,7 +269,15 @@ async def store_report(
     def outcome(status: str, reason: str | None = None) -> IngestOutcome:
         return IngestOutcome(target, status, reason, title, parsed.meeting_date)
 
-    same_body = await session.scalar(select(m.Report).where(m.Report.body_hash == digest))
+    # One round trip finds both the same text anywhere and an earlier version at this URL.
+    matches = (
+        await session.scalars(
+            select(m.Report).where(
+                or_(m.Report.body_hash == digest, m.Report.url == url) if url else m.Report.body_hash == digest
+            )
+        )
+    ).all()
+    same_body = next((r for r in matches if r.body_hash == digest), None)
     if same_body is not None:
         if url and same_body.url is None:
             await session.execute(update(m.Report).where(m.Report.id == same_body.id).values(url=url))
@@ -302,7 +307,7 @@ async def store_report(
         "warnings": warnings,
     }
 
-    existing = await session.scalar(select(m.Report).where(m.Report.url == url)) if url else None
+    existing = next((r for r in matches if url and r.url == url), None)
     if existing is not None:
         old_meeting = existing.meeting_id
         report_id = existing.id

@@ -24,3 +24,21 @@ async def insert_ignore(session: AsyncSession, table: Table | FromClause, rows: 
         await session.execute(postgresql.insert(table).on_conflict_do_nothing(), list(rows))
     else:
         await session.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
+
+
+async def upsert_ids(
+    session: AsyncSession, table: Table | FromClause, rows: Sequence[dict[str, Any]], *, key: str
+) -> dict[Any, int]:
+    """Insert rows that are new by the unique column `key` and return {key value: id} for every row.
+
+    One statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) instead of an insert and a select;
+    the no-op update makes conflicting rows return their id too.
+    """
+    if not rows:
+        return {}
+    assert isinstance(table, Table)
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
+    stmt = dialect.insert(table).values(list(rows))
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c[key]], set_={key: stmt.excluded[key]})
+    result = await session.execute(stmt.returning(table.c[key], table.c.id))
+    return {value: ident for value, ident in result.tuples()}
