@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 MAX_SUBJECT = 120
 _WINDOW = 200  # characters looked at either side of a decision verb; keeps the work linear
+_TAIL = 90  # characters before a verb in which its subject and auxiliaries are looked for
 
 _VERB = re.compile(
     r"\b(agreed|approved|endorsed|voted|resolved|decided|proscribed|deferred|appointed|re-elected|elected|"
@@ -158,6 +159,7 @@ class _Found:
     committee: str | None = None
     tally_only: bool = False
     extra_text: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
 
 
 def _shorten(text: str, limit: int = MAX_SUBJECT) -> str:
@@ -175,7 +177,7 @@ def _object_after(sentence: str, start: int) -> str:
     if tally and tally.start < 5 and not tally.tally.unanimous:
         rest = rest[tally.end :]
     rest = re.sub(r"^\s*unanimously\b", "", rest)
-    rest = _OBJECT_LEAD.sub("", rest, count=1)
+    rest = _OBJECT_LEAD.sub("", rest, count=1).lstrip()
     rest = _RECOMMENDATION.sub("", rest, count=1)
     end = _CLAUSE_END.search(rest)
     if end and end.start() > 10:
@@ -225,6 +227,7 @@ def _decisions_in(sentence: str, index: int) -> list[_Found]:
     if short_rest and _TALLY_ONLY.match(sentence):
         return [_Found(index, sentence, "", "passed", tally, tally_only=True)]
 
+    subjects: set[str] = set()
     for m in _VERB.finditer(sentence):
         verb = m.group(1)
         pre = sentence[max(0, m.start() - _WINDOW) : m.start()]
@@ -238,8 +241,9 @@ def _decisions_in(sentence: str, index: int) -> list[_Found]:
         if result is None:
             continue
         subject, committee = result
-        if any(f.subject == subject for f in found):
+        if subject in subjects:
             continue
+        subjects.add(subject)
         found.append(_Found(index, sentence, subject, verb, tally, committee))
 
     if not found:
@@ -253,8 +257,9 @@ def _judge(
     sentence: str, start: int, end: int, verb: str, pre: str, post: str, *, first: bool
 ) -> tuple[str, str | None] | None:
     """(subject, committee) when the verb at start..end states an NEC decision, else None."""
-    if _PASSIVE_TAIL.search(pre):
-        if verb not in _PASSIVE_VERBS or _RELATIVE_PASSIVE.search(pre) or _HYPOTHETICAL.search(pre):
+    tail = pre[-_TAIL:]  # the patterns anchored at the verb need only the last few words
+    if _PASSIVE_TAIL.search(tail):
+        if verb not in _PASSIVE_VERBS or _RELATIVE_PASSIVE.search(tail) or _HYPOTHETICAL.search(tail):
             return None
         if verb in _ELECTION_VERBS and not _ROLE_AFTER.match(post):
             return None
@@ -274,7 +279,7 @@ def _judge(
 
     if verb not in _ACTIVE_VERBS:
         return None
-    imm = _TRAILING_FILLER.sub("", pre)
+    imm = _TRAILING_FILLER.sub("", tail)
     nec = _NEC_SUBJECT.search(imm)
     if nec:
         committee = _named_committee(nec.group("named"))
@@ -304,8 +309,11 @@ def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found 
         verb = "re-elected" if elected.group(1).lower().startswith("re") else "elected"
         if elected.group(1).lower().startswith("appoint"):
             verb = "appointed"
-        who = names[0] if names else _shorten(sentence[: elected.start()], 40)
-        return _Found(index, sentence, f"{who} {verb} {elected.group(2)}", verb, tally)
+        lead = _item_name(sentence)
+        who = names[0] if names else lead if 2 <= len(lead.split()) <= 4 else ""
+        if not who:
+            return None
+        return _Found(index, sentence, f"{who} {verb} {elected.group(2)}", verb, tally, people=[who])
     return None
 
 
@@ -396,6 +404,8 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
     """Decisions the NEC or its committees took, in report order, with tallies and topics."""
     decisions: list[Decision] = []
     seen: set[tuple[str, str]] = set()
+    named: dict[str, list[str]] = {}  # sentence -> names in it; several decisions can share a sentence
+    topics: dict[str, list[str]] = {}
     for section in sections:
         sentences = split_sentences(section.text or "\n".join(section.items))
         found: list[_Found] = []
@@ -407,14 +417,20 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
             if key in seen:
                 continue
             seen.add(key)
+            if f.sentence not in named:
+                named[f.sentence] = names_in(f.sentence)
+            about = f"{f.subject}\n{text}"
+            if about not in topics:
+                # what was decided (the subject) ranks first; the sentence around it adds the rest
+                topics[about] = list(dict.fromkeys([*assign_topics(f.subject), *assign_topics(text)]))
             decisions.append(
                 Decision(
                     text=text,
                     subject=f.subject or _shorten(f.sentence),
                     section=section.heading,
                     tally=f.tally,
-                    topics=assign_topics(text),
-                    people=names_in(f.sentence),
+                    topics=topics[about],
+                    people=list(dict.fromkeys([*named[f.sentence], *f.people])),
                     committee=f.committee,
                 )
             )

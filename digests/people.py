@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -73,6 +73,7 @@ class Vocabulary:
     particles: frozenset[str]
     person_verbs: frozenset[str]
     surname_words: frozenset[str]
+    stop_phrase_words: int
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +91,7 @@ def vocabulary() -> Vocabulary:
         particles=frozenset(raw["particles"]),
         person_verbs=frozenset(raw["person_verbs"]),
         surname_words=frozenset(raw["surname_words"]),
+        stop_phrase_words=max((len(_fold(p).split()) for p in raw["stop_phrases"]), default=0),
     )
 
 
@@ -161,11 +163,21 @@ def name_candidates(sentence: str) -> list[NameCandidate]:
             continue
         if any(t.casefold() in vocab.organisation_words for t in run):
             continue
-        folded = _fold(" ".join(run))
-        if any(stop in folded for stop in vocab.stop_phrases if len(stop) <= len(folded)):
+        if _has_stop_phrase(run, vocab):
             continue
         out.extend(_split_run(run, next_word, vocab))
     return out
+
+
+def _has_stop_phrase(run: list[str], vocab: Vocabulary) -> bool:
+    """Whether some stretch of the run is a known non-person name (set lookups: runs are short)."""
+    folded = [_fold(t) for t in run]
+    longest = min(len(folded), vocab.stop_phrase_words)
+    return any(
+        " ".join(folded[i : i + n]) in vocab.stop_phrases
+        for n in range(1, longest + 1)
+        for i in range(len(folded) - n + 1)
+    )
 
 
 def _split_run(run: list[str], next_word: str, vocab: Vocabulary) -> list[NameCandidate]:
@@ -353,8 +365,14 @@ def extract_people(
     # Pass 2: first names, surnames and roles pointing back to someone.
     holders = kb.holders_on(meeting_date) if meeting_date else []
     holder_names = {name for _, name in holders}
+    by_word = _name_index(n for n in people if " " in n)
+    by_word_held = _name_index(holder_names)
+    resolved: dict[tuple[str | None, str], str | None] = {}  # the same word resolves the same way throughout
     for cand, sentence in singles:
-        name = _resolve_single(cand, people, holder_names, kb, vocab)
+        key = (cand.title, cand.surface)
+        if key not in resolved:
+            resolved[key] = _resolve_single(cand, people, by_word, by_word_held, holder_names, kb, vocab)
+        name = resolved[key]
         if name:
             surface = f"{cand.title} {cand.surface}" if cand.title else cand.surface
             person(name).add(surface, sentence)
@@ -377,9 +395,21 @@ def extract_people(
     return [PersonMention(p.name, max(p.mentions, 1), p.aliases, p.sentences, p.roles) for p in ordered]
 
 
+def _name_index(names: Iterable[str]) -> dict[str, list[str]]:
+    """First name and surname -> the full names that start or end with it."""
+    index: dict[str, list[str]] = {}
+    for name in names:
+        parts = name.split()
+        for word in {parts[0], parts[-1]}:
+            index.setdefault(word, []).append(name)
+    return index
+
+
 def _resolve_single(
     cand: NameCandidate,
     people: dict[str, _Person],
+    by_word: dict[str, list[str]],
+    by_word_held: dict[str, list[str]],
     holder_names: set[str],
     kb: KnowledgeBase,
     vocab: Vocabulary,
@@ -395,7 +425,7 @@ def _resolve_single(
         return alias
     if word in vocab.non_name_words or not _NAME_TOKEN.fullmatch(word):
         return None
-    named = [n for n in people if " " in n and _first_or_last(n, word)]
+    named = by_word.get(word, [])
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
@@ -403,12 +433,7 @@ def _resolve_single(
         if len(holders) == 1:
             return holders[0]
         return max(named, key=lambda n: (people[n].mentions, -people[n].order))
-    held = [n for n in holder_names if _first_or_last(n, word)]
+    held = by_word_held.get(word, [])
     if len(held) == 1 and (word in vocab.given_names or word == held[0].split()[-1]):
         return held[0]
     return None
-
-
-def _first_or_last(name: str, word: str) -> bool:
-    parts = name.split()
-    return parts[0] == word or parts[-1] == word

@@ -64,8 +64,33 @@ def lines_of(text: str) -> list[str]:
     return out
 
 
+# Real sentences are far shorter; a longer run without a full stop (pasted tables, junk) is cut into pieces so
+# that the work done per sentence stays bounded and the whole parse stays linear in the input size.
+MAX_SENTENCE = 1500
+
+
+def _bounded(piece: str) -> list[str]:
+    if len(piece) <= MAX_SENTENCE:
+        return [piece]
+    out = []
+    start = 0
+    while len(piece) - start > MAX_SENTENCE:
+        cut = piece.rfind(" ", start, start + MAX_SENTENCE)
+        cut = cut if cut > start + MAX_SENTENCE // 2 else start + MAX_SENTENCE
+        out.append(piece[start:cut].strip())
+        start = cut
+    rest = piece[start:].strip()
+    if rest:
+        out.append(rest)
+    return [chunk for chunk in out if chunk]
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`: each line is split at sentence ends, not after common abbreviations."""
+    return [bounded for sentence in _split(text) for bounded in _bounded(sentence)]
+
+
+def _split(text: str) -> list[str]:
     sentences: list[str] = []
     for line in lines_of(text):
         start = 0

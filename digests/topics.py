@@ -10,19 +10,30 @@ from importlib import resources
 
 
 @lru_cache(maxsize=1)
-def vocabulary() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(topic, pattern) pairs in vocabulary order; each pattern is one alternation of the topic's keywords."""
+def vocabulary() -> tuple[str, ...]:
+    """Topic names in vocabulary order."""
+    return tuple(_raw_topics())
+
+
+@lru_cache(maxsize=1)
+def _raw_topics() -> dict[str, list[str]]:
     raw = json.loads(resources.files("digests.data").joinpath("topics.json").read_text(encoding="utf-8"))
-    out = []
-    for topic, keywords in raw["topics"].items():
-        alternatives = "|".join(f"(?:{k})" for k in keywords)
-        out.append((topic, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)))
-    return tuple(out)
+    topics: dict[str, list[str]] = raw["topics"]
+    return topics
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    """One pattern for the whole vocabulary (one pass over the text); group `t<i>` is topic number i."""
+    groups = []
+    for i, keywords in enumerate(_raw_topics().values()):
+        groups.append(f"(?P<t{i}>" + "|".join(f"(?:{k})" for k in keywords) + ")")
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(groups)})(?![\w-])", re.IGNORECASE)
 
 
 def topic_names() -> list[str]:
     """Every topic of the controlled vocabulary, in vocabulary order."""
-    return [topic for topic, _ in vocabulary()]
+    return list(vocabulary())
 
 
 # A sentence is about every topic it names; a whole report mentions most topics in passing, so on long
@@ -33,12 +44,13 @@ MAX_TOPICS_LONG = 6
 
 def assign_topics(text: str) -> list[str]:
     """Topic names from the controlled vocabulary that the text is about, strongest first."""
-    scores: list[tuple[int, int, str]] = []
-    for order, (topic, pattern) in enumerate(vocabulary()):
-        hits = sum(1 for _ in pattern.finditer(text))
-        if hits:
-            scores.append((-hits, order, topic))
-    scores.sort()
+    names = vocabulary()
+    counts: dict[int, int] = {}
+    for m in _pattern().finditer(text):
+        if m.lastgroup:
+            index = int(m.lastgroup[1:])
+            counts[index] = counts.get(index, 0) + 1
+    scores = sorted((-hits, index, names[index]) for index, hits in counts.items())
     if len(text) < LONG_TEXT or not scores:
         return [topic for _, _, topic in scores]
     floor = max(2, math.ceil(-scores[0][0] * 0.25))
