@@ -92,7 +92,7 @@ _COMMITTEE = r"(?:[Ss]ub-?[Cc]ommittee|Committee|committee|Panel|panel|Board|Exe
 _NEC_SUBJECT = re.compile(
     r"(?:^|\b)(?:(?P<we>[Ww]e)"
     r"|(?:[Tt]he\s+)?(?:full\s+|whole\s+)?(?P<nec>NEC|[Nn]ational [Ee]xecutive(?: [Cc]ommittee)?)"
-    rf"|(?P<generic>[Tt]he\s+(?:{_COMMITTEE}|[Ee]xecutive))"
+    rf"|(?P<generic>[Tt]he\s+(?:{_COMMITTEE}|[Ee]xecutive|(?:special\s+|full\s+|whole\s+)?meeting))"
     rf"|(?:[Tt]he\s+)?(?P<named>(?:[A-Z][\w’'&-]*\s+){{1,4}}{_COMMITTEE}))\s*$"
 )
 _OTHER_SUBJECT = re.compile(r"\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Yy]ou|[Ww]ho|[Ww]hich|[Ww]hoever)\s*$")
@@ -145,6 +145,16 @@ _TALLY_ONLY = re.compile(
 _ITEM_NAME = re.compile(r"^(?:[A-Z0-9][\w’'&.-]*)(?:\s+(?:(?:of|for|the|and|in|on|de|&)\s+)?[A-Z0-9][\w’'&.-]*){0,7}")
 _MEETING_OF = re.compile(rf"\b(?:meeting\s+of|at)\s+(?:the|our)\s+(?P<name>(?:[A-Z][\w’'&-]*\s+){{1,4}}{_COMMITTEE})")
 _SPACES = re.compile(r"\s+")
+_TALLY_LEAD_OUT = re.compile(r"[\s,]*(?:\bby|\bwas\s+passed|\bwere\s+passed)?[\s,]*$")
+_PRONOUN_OBJECT = re.compile(r"^(?:them|it|this|these|those|that|both|all)\b", re.I)
+_NOUN_PHRASE_LEAD = re.compile(
+    r"^(?P<np>(?:[Tt]he|[Oo]ur|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose)\s+[^,.;:]{3,80}?)\s+(?:came|come|were|was|is|are|had|"
+    r"have|has|will|would|went|returned|must|should|could)\b"
+)
+_DETERMINER = r"\b(?:the|our|a|an|this|its|their)\b"
+_WHICH_PASSIVE = re.compile(rf"(?P<np>{_DETERMINER}\s+[^,.;:]{{2,60}}?),\s*which\s+(?:was|were)\s*$", re.I)
+_LAST_NOUN_PHRASE = re.compile(rf"{_DETERMINER}\s+(?:(?!{_DETERMINER})[^,.;:])*$", re.I)
+_PROCEDURAL = re.compile(r"\bminutes\b[^.]{0,120}\b(?:correct|accurate|true)\s+record\b", re.I)
 
 
 @dataclass(slots=True)
@@ -182,7 +192,15 @@ def _object_after(sentence: str, start: int) -> str:
     end = _CLAUSE_END.search(rest)
     if end and end.start() > 10:
         rest = rest[: end.start()]
-    return _shorten(rest)
+    return _shorten(_without_tally(rest))
+
+
+def _without_tally(clause: str) -> str:
+    """The clause without its vote count: the tally is shown beside the subject, not inside it."""
+    found = find_tally(clause)
+    if found is None or found.start < 8:
+        return clause
+    return _TALLY_LEAD_OUT.sub("", clause[: found.start]) + clause[found.end :].rstrip(" .")
 
 
 def _request_before(pre: str) -> str | None:
@@ -223,6 +241,8 @@ def _decisions_in(sentence: str, index: int) -> list[_Found]:
     tally_match = find_tally(sentence)
     tally = tally_match.tally if tally_match else None
 
+    if _PROCEDURAL.search(sentence):
+        return found  # approving the last meeting's minutes is procedure, not news
     short_rest = tally_match is not None and len(sentence[tally_match.end :].split()) <= 4
     if short_rest and _TALLY_ONLY.match(sentence):
         return [_Found(index, sentence, "", "passed", tally, tally_only=True)]
@@ -266,7 +286,14 @@ def _judge(
         if verb in ("passed", "carried") and re.match(r"^\s*(?:to|on|over|into)\b", post):
             return None
         obj = _object_after(sentence, end)
+        which = _WHICH_PASSIVE.search(tail)
+        if which:
+            noun_phrase = _LAST_NOUN_PHRASE.search(which.group("np"))
+            head = noun_phrase.group() if noun_phrase else which.group("np")
+            return _shorten(f"{head} {verb}"), _named_committee(_committee_in(sentence))
         subject_np = _PASSIVE_TAIL.sub("", pre[_clause_start(pre) :]).strip()
+        if verb == "resolved" and not re.search(r"(?:^|\s)it$", subject_np, re.I):
+            return None  # "36 complaints had been resolved" settles cases; "It was resolved that" decides
         committee = _named_committee(_committee_in(sentence))
         subject_np = re.sub(r"\s*\b(?:would|will|shall|should|to|is|are)$", "", subject_np).strip()
         if not subject_np or re.search(r"(?:^|\s)(?:it|this|that|which|these)$", subject_np, re.I):
@@ -400,6 +427,20 @@ def _attach_tallies(found: list[_Found], sentences: list[str]) -> list[_Found]:
     return out
 
 
+def _capitalised(subject: str) -> str:
+    return subject[:1].upper() + subject[1:]
+
+
+def _resolve_pronoun_subject(found: _Found, sentences: list[str]) -> str:
+    """ "approved them" says nothing alone: name what the sentence before was about, when it says."""
+    if not _PRONOUN_OBJECT.match(found.subject) or found.index == 0:
+        return found.subject
+    lead = _NOUN_PHRASE_LEAD.match(sentences[found.index - 1])
+    if lead is None:
+        return found.subject
+    return _shorten(f"{lead.group('np')} {found.verb}")
+
+
 def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> list[Decision]:
     """Decisions the NEC or its committees took, in report order, with tallies and topics."""
     decisions: list[Decision] = []
@@ -412,6 +453,7 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
         for index, sentence in enumerate(sentences):
             found.extend(_decisions_in(sentence, index))
         for f in _attach_tallies(found, sentences):
+            f.subject = _resolve_pronoun_subject(f, sentences)
             text = " ".join([f.sentence, *f.extra_text])
             key = (_SPACES.sub(" ", f.subject).casefold(), f.sentence)
             if key in seen:
@@ -426,7 +468,7 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
             decisions.append(
                 Decision(
                     text=text,
-                    subject=f.subject or _shorten(f.sentence),
+                    subject=_capitalised(f.subject or _shorten(f.sentence)),
                     section=section.heading,
                     tally=f.tally,
                     topics=topics[about],

@@ -49,7 +49,7 @@ def test_election_results_and_ranges_are_not_tallies(sentence: str) -> None:
 def test_reported_decision_with_tally_and_subject() -> None:
     [d] = _decide("The Northshire Executive agreed by 12 votes to 3 to postpone the boundary review until spring.")
     assert d.tally == Tally(12, 3)
-    assert d.subject == "postpone the boundary review until spring"
+    assert d.subject == "Postpone the boundary review until spring"
     assert d.committee == "Northshire Executive"
     assert d.section == "Business"
 
@@ -62,9 +62,9 @@ def test_first_person_passive_and_this_was_agreed_forms() -> None:
     )
     subjects = [d.subject for d in _decide(text)]
     assert subjects == [
-        "open the Ferndale selection",
+        "Open the Ferndale selection",
         "Perpetua Quill will chair the working group on youth sections",
-        "the regional board publish its minutes",
+        "The regional board publish its minutes",
     ]
 
 
@@ -86,7 +86,7 @@ def test_a_request_granted_is_a_decision_of_the_committee_named() -> None:
         "boundaries in Wexley and was pleased to secure agreement to this."
     )
     [d] = _decide(text)
-    assert d.subject == "an audit of branch boundaries in Wexley"
+    assert d.subject == "An audit of branch boundaries in Wexley"
     assert d.committee == "Boundaries Sub-committee"
 
 
@@ -107,7 +107,7 @@ def test_plural_decision_with_one_tally_per_item_becomes_one_decision_per_item()
 def test_tally_in_the_next_sentence_belongs_to_the_decision_before() -> None:
     [d] = _decide("We agreed to merge the two Wexley branches. This was carried by 20 votes to 4.")
     assert d.tally == Tally(20, 4)
-    assert d.subject == "merge the two Wexley branches"
+    assert d.subject == "Merge the two Wexley branches"
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,29 @@ def test_duplicates_are_dropped_and_long_junk_stays_quick() -> None:
     assert len(_decide(text)) == 1
     junk = ("agreed " * 50_000) + "."
     assert isinstance(_decide(junk), list)
+
+
+def test_subject_leaves_the_tally_beside_it_not_inside_it() -> None:
+    (d,) = _decide("The executive approved the branch grants scheme by 11 votes to 3 with 1 abstention.")
+    assert d.subject == "The branch grants scheme"
+    assert d.tally == Tally(11, 3, 1)
+
+
+def test_pronoun_object_is_named_from_the_sentence_before() -> None:
+    text = "The postponed rules on ward boundaries came back from April. The executive approved them by 9 votes to 4."
+    (d,) = _decide(text)
+    assert d.subject == "The postponed rules on ward boundaries approved"
+    assert d.tally == Tally(9, 4)
+
+
+def test_settled_complaints_and_approved_minutes_are_not_decisions() -> None:
+    text = (
+        "The secretary reported that 30 complaints had been received and that 28 had been resolved. "
+        "The minutes of the meeting of 2 May were agreed as a correct record."
+    )
+    assert _decide(text) == []
+
+
+def test_relative_passive_names_what_was_agreed() -> None:
+    (d,) = _decide("The treasurer presented the revised budget, which was agreed.")
+    assert d.subject == "The revised budget agreed"
