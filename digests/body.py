@@ -20,6 +20,8 @@ def detect_body(title: str | None, opening: str, text: str) -> str | None:
     `opening` is the header and first paragraphs; `text` the whole body.
     """
     title = title or ""
+    if title.isupper():
+        title = title.title()  # "NORTHSHIRE EXECUTIVE – MINUTES" names its body like any other title
     if _NEC.search(title):
         return LABOUR_NEC
     other = _other_body(title) if _MEETING_WORDS.search(title) else None

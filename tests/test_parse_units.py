@@ -266,3 +266,8 @@ def test_body_detection() -> None:
     assert detect_body("Report of the Scottish Executive Committee meeting", "", "") == "Scottish Executive Committee"
     assert detect_body("Notes", "The Northshire County Executive met on Monday.", "") == "Northshire County Executive"
     assert detect_body("Lemon cake", "Butter and sugar.", "Bake it.") is None
+
+
+def test_body_detection_reads_titles_in_capitals() -> None:
+    title = "WESTMERE DISTRICT EXECUTIVE – MINUTES OF THE MEETING OF 4 MAY 2021"
+    assert detect_body(title, "", "") == "Westmere District Executive"
