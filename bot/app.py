@@ -22,6 +22,7 @@ import yarl
 
 from bot.client import NecDigestBot, create_bot
 from bot.digest_service import DigestService
+from bot.poller import SourcePoller
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from storage.db import create_engine, make_sessionmaker, upgrade
@@ -49,11 +50,6 @@ def attach_services(bot: NecDigestBot) -> None:
     bot.digest_service = DigestService(bot, bot.sessions, bot.settings)
     bot.scheduler = DigestScheduler(bot, bot.sessions, bot.settings, bot.digest_service)
     bot.services.append(bot.scheduler)
-    try:
-        from bot.poller import SourcePoller
-    except ImportError:
-        log.warning("feed polling is not installed in this build; /source check is unavailable")
-        return
     bot.poller = SourcePoller(bot, bot.sessions, bot.settings)
     bot.services.append(bot.poller)
 

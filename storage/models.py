@@ -74,7 +74,7 @@ class Source(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # "feed" | "page"
+    kind: Mapped[str] = mapped_column(String(16))  # "feed" | "page" | "auto" (told apart on fetch)
     backfill: Mapped[bool] = mapped_column(Boolean, default=False)
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))

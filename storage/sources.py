@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,12 +21,18 @@ def _view(source: m.Source) -> SourceView:
     return SourceView(source.id, source.url, source.kind, source.last_success, source.last_error, source.paused)
 
 
+SOURCE_KINDS = frozenset({"feed", "page", "auto"})
+
+
 async def add_source(
     session: AsyncSession, url: str, *, kind: str, backfill: bool, added_by: str | None, guild_id: int | None
 ) -> SourceView:
-    """Follow a feed or page; the same URL twice is refused with a clear line."""
-    if kind not in {"feed", "page"}:
-        raise UserFacingError("A source is a feed or a page.")
+    """Follow a feed or page ("auto": told apart on each fetch); the same URL twice is refused."""
+    if kind not in SOURCE_KINDS:
+        raise UserFacingError("A source is a feed, a page, or auto (detected when fetched).")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise UserFacingError("A source is a web address starting with https:// (or http://).")
     if await session.scalar(select(m.Source.id).where(m.Source.url == url)) is not None:
         raise UserFacingError(f"{url[:200]} is already followed.")
     source = m.Source(url=url, kind=kind, backfill=backfill, added_by=added_by, guild_id=guild_id, error_count=0)
