@@ -212,6 +212,9 @@ class DigestService:
         self._sqlite = getattr(getattr(bind, "dialect", None), "name", "") == "sqlite"
         self._write_lock = asyncio.Lock()
         self._locks: dict[int, asyncio.Lock] = {}
+        # Meeting id -> when this process last fanned it out to `on-new` subscriptions (wall clock,
+        # like report ingestion times): reports stored before that were announced already.
+        self._announced: dict[int, datetime] = {}
 
     @contextlib.asynccontextmanager
     async def _writing(self) -> AsyncIterator[AsyncSession]:
@@ -427,8 +430,20 @@ class DigestService:
         results = await asyncio.gather(*(one(sid) for sid in subscription_ids))
         return sum(results)
 
+    def announced_since(self, meeting_id: int, ingested_at: datetime) -> bool:
+        """True if this process fanned the meeting out after a report of it was ingested at `ingested_at`."""
+        announced = self._announced.get(meeting_id)
+        return announced is not None and announced >= ingested_at
+
+    def mark_announced(self, meeting_ids: Sequence[int]) -> None:
+        """Remember that these meetings' reports so far have been dealt with by this process."""
+        moment = datetime.now(UTC)
+        for meeting_id in meeting_ids:
+            self._announced[meeting_id] = moment
+
     async def on_new_reports(self, meeting_ids: Sequence[int]) -> int:
         """New meetings were ingested: post them to every active `on-new` subscription this process serves."""
+        self.mark_announced(meeting_ids)
         async with self.sessions.begin() as session:
             every = await subs.list_subscriptions(session)
         targets = [s.id for s in every if s.state == subs.ACTIVE and s.schedule == "on-new" and self.serves(s.guild_id)]

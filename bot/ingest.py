@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections.abc import Iterator
@@ -76,7 +77,7 @@ async def ingest_bytes(
             if attempt == 2:
                 log.exception("could not store %s", name)
                 return IngestOutcome(name, "failed", "a conflicting copy was being stored at the same time")
-    return IngestOutcome(name, outcome.status, outcome.reason, outcome.title, outcome.meeting_date)
+    return dataclasses.replace(outcome, target=name)
 
 
 def _files_of(target: str) -> Iterator[tuple[str, Path | None, str | None]]:
@@ -143,7 +144,7 @@ async def ingest_feed(
             outcomes.append(IngestOutcome(name, "failed", str(exc)))
             continue
         outcome = await ingest_bytes(sessions, data, name=str(url or name) + ".html", url=url, source_id=source_id)
-        outcomes.append(IngestOutcome(name, outcome.status, outcome.reason, outcome.title, outcome.meeting_date))
+        outcomes.append(dataclasses.replace(outcome, target=name))
     return outcomes
 
 
@@ -160,7 +161,7 @@ async def ingest_url(
     outcome = await ingest_bytes(
         sessions, result.body, name=result.final_url, url=result.final_url, source_id=source_id
     )
-    return [IngestOutcome(url, outcome.status, outcome.reason, outcome.title, outcome.meeting_date)]
+    return [dataclasses.replace(outcome, target=url)]
 
 
 async def ingest_targets(

@@ -58,6 +58,7 @@ class SourcePoller:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._busy: set[int] = set()
         self._limit = asyncio.Semaphore(SOURCES_AT_ONCE)
+        self._watermark = _utcnow()  # reports ingested after this are looked at by notice_other_ingests
 
     @property
     def service(self) -> Any:
@@ -84,11 +85,17 @@ class SourcePoller:
         if self.bot is not None:
             await self.bot.wait_until_ready()
         tick = min(self.settings.poll_interval_seconds / 5, MAX_TICK_SECONDS)
+        # Reports stored before the bot was ready are the start-up catch-up's business.
+        self._watermark = _utcnow()
         while True:
             try:
                 await self.poll_due()
             except Exception:
                 log.exception("polling sources failed; trying again next tick")
+            try:
+                await self.notice_other_ingests()
+            except Exception:
+                log.exception("looking for reports stored by other processes failed; trying again next tick")
             await asyncio.sleep(tick * random.uniform(1 - JITTER, 1 + JITTER))
 
     async def poll_due(self) -> int:
@@ -99,6 +106,34 @@ class SourcePoller:
             due = [s.id for s in await sources.due_sources(session, self.now())]
         results = await asyncio.gather(*(self._poll_guarded(source_id) for source_id in due))
         return sum(results)
+
+    async def notice_other_ingests(self) -> int:
+        """Reports another process stored (`necdigest ingest`) reach `on-new` subscriptions within a tick.
+
+        One aggregate query per tick: meetings with a report ingested since the last look. Those this
+        process already fanned out (its own uploads and feed polls) are left alone; for the rest the
+        fan-out's claims decide what is actually posted, so looking twice never posts twice.
+        """
+        service = self.service
+        if service is None:
+            return 0
+        async with self.sessions.begin() as session:
+            rows = await subs.meetings_ingested_since(session, self._watermark)
+        if not rows:
+            return 0
+        newest = max((moment for _mid, _day, ingested in rows if (moment := subs.utc(ingested))), default=None)
+        if newest is not None:
+            self._watermark = max(self._watermark, newest)
+        fresh = [
+            mid
+            for mid, _day, ingested in rows
+            if (moment := subs.utc(ingested)) is not None and not service.announced_since(mid, moment)
+        ]
+        if not fresh:
+            return 0
+        log.info("meetings %s were stored by another process; notifying on-new subscriptions", fresh)
+        await service.on_new_reports(fresh)
+        return len(fresh)
 
     async def _poll_guarded(self, source_id: int) -> int:
         async with self._limit:
@@ -160,6 +195,8 @@ class SourcePoller:
                 if first_fetch:
                     seen = await subs.mark_seen(session, meetings, now=self.now())
             if first_fetch:
+                if self.service is not None:
+                    self.service.mark_announced(meetings)  # history: seen, not to be posted
                 log.info("source %s first fetch: %d report(s) stored, %d meeting(s) marked seen", source_id, new, seen)
                 return new, f"{new} report(s) stored; first check, so they are not posted (ask for backfill to post)"
             log.info("source %s: %d new report(s); notifying on-new subscriptions", source_id, new)

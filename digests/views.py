@@ -200,6 +200,7 @@ class IngestOutcome:
     reason: str | None = None
     title: str | None = None
     meeting_date: date | None = None
+    meeting_id: int | None = None  # the meeting an added or updated report was stored under
 
 
 @dataclass(slots=True)

@@ -266,8 +266,8 @@ async def store_report(
     digest = body_hash(text)
     title = (scrub(parsed.title or "").strip() or "Untitled report")[:500]
 
-    def outcome(status: str, reason: str | None = None) -> IngestOutcome:
-        return IngestOutcome(target, status, reason, title, parsed.meeting_date)
+    def outcome(status: str, reason: str | None = None, meeting_id: int | None = None) -> IngestOutcome:
+        return IngestOutcome(target, status, reason, title, parsed.meeting_date, meeting_id)
 
     # One round trip finds both the same text anywhere and an earlier version at this URL.
     matches = (
@@ -331,4 +331,4 @@ async def store_report(
         status = "added"
     await _write_children(session, report_id, meeting_id, parsed, scrub, title)
     log.info("%s report %s (%s)", status, report_id, target)
-    return outcome(status)
+    return outcome(status, meeting_id=meeting_id)

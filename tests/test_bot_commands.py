@@ -18,6 +18,7 @@ import pytest_asyncio
 from bot.client import NecDigestBot
 from bot.tree import GENERIC_FAILURE
 from digests.model import Decision, ParsedReport, PersonMention, Section, Tally
+from storage import subscriptions
 from storage.ingest import store_report
 from tests.fake_discord import CommandHidden, FakeDiscord
 from tests.fake_discord.harness import assert_within_limits, running_bot, settings_for
@@ -174,7 +175,8 @@ async def test_admin_group_is_hidden_from_members_and_guild_only(env: Env) -> No
     assert digest["default_member_permissions"] == "32"  # MANAGE_GUILD
     assert digest["contexts"] == [0]  # guild only
     subs = {o["name"]: o for o in digest["options"]}
-    assert set(subs) == {"subscribe", "list", "unsubscribe", "preview", "post-now"}
+    assert set(subs) == {"subscribe", "list", "unsubscribe", "preview", "post-now", "resume"}
+    assert subs["resume"]["options"][0]["name"] == "subscription" and subs["resume"]["options"][0]["required"]
     subscribe = {o["name"]: o for o in subs["subscribe"]["options"]}
     assert subscribe["channel"]["type"] == 7 and subscribe["channel"]["required"]
     assert subscribe["schedule"]["required"] and subscribe["schedule"]["autocomplete"]
@@ -315,6 +317,40 @@ async def test_admin_subscribes_a_channel_and_lists_it(env: Env) -> None:
 
     gone = await fake.invoke("digest", {"subscription": sub_id}, subcommand="unsubscribe", user=fake.admin)
     assert "Unsubscribed" in (await gone.answer())["content"]
+
+
+async def test_admin_resumes_a_paused_subscription_and_members_cannot(env: Env) -> None:
+    fake, bot = env.fake, env.bot
+    channel = int(fake.guild.channel("clp-northshire").id)
+    async with bot.sessions.begin() as session:
+        sub = await subscriptions.add_subscription(
+            session, guild_id=int(fake.guild.id), channel_id=channel, schedule="daily 18:30", created_by=1
+        )
+        assert await subscriptions.pause_subscription(
+            session, subscription_id=sub.id, reason="Discord answered 403 (test)"
+        )
+
+    refused = await fake.invoke(
+        "digest", {"subscription": sub.id}, subcommand="resume", user=fake.member, respect_default_permissions=False
+    )
+    assert "Manage Server" in (await refused.wait_callback())["data"]["content"]
+    async with bot.sessions.begin() as session:
+        assert (await subscriptions.get_subscription(session, sub.id)).state == "paused"
+
+    ix = await fake.invoke("digest", {"subscription": sub.id}, subcommand="resume", user=fake.admin)
+    answer = await ix.answer()
+    assert ix.ephemeral and f"Resumed #{sub.id}" in answer["content"]
+    async with bot.sessions.begin() as session:
+        resumed = await subscriptions.get_subscription(session, sub.id)
+    assert resumed.state == "active" and resumed.paused_reason is None
+    assert bot.scheduler.next_run(sub.id) is not None, "its scheduled job is back"
+
+    again = await fake.invoke("digest", {"subscription": sub.id}, subcommand="resume", user=fake.admin)
+    assert "not paused" in (await again.answer())["content"]
+
+    async with bot.sessions.begin() as session:
+        await subscriptions.remove_subscription(session, guild_id=int(fake.guild.id), subscription_id=sub.id)
+    bot.scheduler.remove(sub.id)
 
 
 async def test_bad_schedule_names_the_accepted_forms(env: Env) -> None:

@@ -149,9 +149,29 @@ class DigestAdmin(commands.Cog):
         else:
             await send_text(interaction, f"Nothing new to post to <#{sub.channel_id}>; it is up to date.")
 
+    @digest.command(name="resume", description="Resume a paused digest subscription")
+    @app_commands.describe(subscription="The subscription's number (see /digest list)")
+    async def resume(self, interaction: discord.Interaction[Any], subscription: int) -> None:
+        await defer(interaction, ephemeral=True)
+        sub = await self._own_subscription(interaction, subscription)
+        if sub.state == subscriptions.ACTIVE:
+            await send_text(interaction, f"Digest {describe(sub)} is not paused; nothing to resume.")
+            return
+        async with self.bot.sessions.begin() as session:
+            sub = await subscriptions.resume_subscription(
+                session, guild_id=self._guild_id(interaction), subscription_id=sub.id
+            )
+        await self._rebuild_jobs()
+        if self.bot.digest_service is not None:
+            # Posts the channel refused are retried now, not at the next report or schedule; if
+            # the channel still refuses, the subscription pauses again and the admins are told.
+            self.bot.spawn(self.bot.digest_service.run_subscription(sub.id), name=f"resume digest {sub.id}")
+        await send_text(interaction, f"Resumed {describe(sub)}. Anything it could not post is being retried now.")
+
     @unsubscribe.autocomplete("subscription")
     @preview.autocomplete("subscription")
     @post_now.autocomplete("subscription")
+    @resume.autocomplete("subscription")
     async def subscription_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[int]]:

@@ -47,6 +47,10 @@ class Ingest(commands.Cog):
         # ingest_bytes parses in a worker thread: the event loop keeps serving other members.
         outcome = await ingest_bytes(self.bot.sessions, data, name=name, url=None)
         await send_pages(interaction, render_embed.ingest_outcome(outcome), ephemeral=True)
+        service = self.bot.digest_service
+        if service is not None and outcome.status in ("added", "updated") and outcome.meeting_id is not None:
+            # A fan-out to many channels takes a while: it runs beside the reply, not before it.
+            self.bot.spawn(service.on_new_reports([outcome.meeting_id]), name=f"on-new after upload {name}")
 
 
 async def setup(bot: NecDigestBot) -> None:

@@ -62,6 +62,7 @@ class Recorded:
     query: dict[str, str]
     json: Any
     status: int = 200
+    request: Any = field(default=None, repr=False, compare=False)  # the aiohttp request, while it is served
 
 
 @dataclass
@@ -107,9 +108,16 @@ class FakeInteraction:
 class FakeDiscord:
     """An aiohttp server on 127.0.0.1 (random port) playing Discord for one bot."""
 
-    def __init__(self, *, token: str = "fake-token", heartbeat_interval_ms: int = 41250) -> None:
+    def __init__(
+        self, *, token: str = "fake-token", heartbeat_interval_ms: int = 41250, extra_channels: int = 0
+    ) -> None:
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.extra_channels = extra_channels
+        # Seconds each channel message takes to be stored, one at a time (a slow Discord, so a
+        # test can kill the bot in the middle of a fan-out). 0 stores at once.
+        self.message_delay = 0.0
+        self._message_lock = asyncio.Lock()
         self.ids = Snowflakes()
         self.requests: list[Recorded] = []
         self.gateway_sent: list[dict[str, Any]] = []
@@ -148,6 +156,9 @@ class FakeDiscord:
             FakeChannel(self.ids.next(), gid, "general"),
             FakeChannel(self.ids.next(), gid, "nec-reports"),
             FakeChannel(self.ids.next(), gid, "clp-northshire"),
+        ]
+        guild.channels += [
+            FakeChannel(self.ids.next(), gid, f"branch-{n:02d}") for n in range(1, self.extra_channels + 1)
         ]
         guild.members = [
             FakeMember(self.owner, [admins]),
@@ -440,7 +451,7 @@ class FakeDiscord:
             else:
                 raw = await request.read()
                 body = json.loads(raw) if raw else None
-        record = Recorded(request.method, path, dict(request.query), body)
+        record = Recorded(request.method, path, dict(request.query), body, request=request)
         self.requests.append(record)
         try:
             needs_auth = not path.startswith(("/webhooks/", "/interactions/"))
@@ -451,6 +462,7 @@ class FakeDiscord:
         except _HTTPError as exc:
             status, result = exc.status, {"message": exc.message, "code": exc.code}
         record.status = status
+        record.request = None
         await self._notify()
         if status == 204:
             return web.Response(status=204)
@@ -654,15 +666,51 @@ class FakeDiscord:
             raise _HTTPError(403, "Missing Access", 50001)
         return channel
 
+    def _by_nonce(self, channel_id: str, nonce: str) -> dict[str, Any] | None:
+        for mid in self.channel_messages.get(channel_id, []):
+            message = self.messages[mid]
+            if message.get("nonce") == nonce:
+                return message
+        return None
+
     async def _post_channel_message(self, body: Any, record: Recorded, channel_id: str) -> tuple[int, Any]:
         self._check_channel(channel_id)
-        return 200, self._new_message(channel_id, body or {}, from_app=False)
+        body = body or {}
+        if not self.message_delay:
+            return 200, self._store_channel_message(channel_id, body)
+        async with self._message_lock:
+            transport = record.request.transport if record.request is not None else None
+            if transport is None or transport.is_closing():
+                # The bot went away while its request waited in our queue: Discord never got it.
+                raise _HTTPError(499, "client closed the request", 0)
+            await asyncio.sleep(self.message_delay)
+            # Past this point Discord has it, whether or not the bot lives to read the answer.
+            return 200, self._store_channel_message(channel_id, body)
+
+    def _store_channel_message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            # Discord: with enforce_nonce, a nonce already used (recently) answers the first message.
+            existing = self._by_nonce(channel_id, str(nonce))
+            if existing is not None:
+                return existing
+        return self._new_message(channel_id, body, from_app=False)
+
+    def channel_posts(self, channel_id: str) -> list[dict[str, Any]]:
+        """Messages the bot posted to a channel itself (not interaction replies), oldest first."""
+        ids = self.channel_messages.get(channel_id, [])
+        return [self.messages[i] for i in ids if "webhook_id" not in self.messages[i]]
 
     async def _get_channel_messages(self, body: Any, record: Recorded, channel_id: str) -> tuple[int, Any]:
         self._check_channel(channel_id)
         limit = int(record.query.get("limit", 50))
-        ids = self.channel_messages.get(channel_id, [])
-        return 200, [self.messages[i] for i in reversed(ids)][:limit]
+        if not 1 <= limit <= 100:
+            raise _HTTPError(400, "Invalid Form Body (limit)", 50035)
+        newest_first = [self.messages[i] for i in reversed(self.channel_messages.get(channel_id, []))]
+        before = record.query.get("before")
+        if before is not None:
+            newest_first = [m for m in newest_first if int(m["id"]) < int(before)]
+        return 200, newest_first[:limit]
 
     async def _get_channel_message(self, body: Any, record: Recorded, channel_id: str, mid: str) -> tuple[int, Any]:
         self._check_channel(channel_id)
