@@ -20,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from digests.given_names import common_given_names
 from digests.model import PersonMention, Section
 from digests.roles import KnowledgeBase, knowledge_base
 from digests.sentences import normalise, split_sentences
@@ -82,7 +83,7 @@ def vocabulary() -> Vocabulary:
     raw = json.loads(resources.files("digests.data").joinpath("names.json").read_text(encoding="utf-8"))
     kb_given = {name.split()[0] for name in knowledge_base().known_names() if " " in name}
     return Vocabulary(
-        given_names=frozenset(raw["given_names"]) | kb_given,
+        given_names=common_given_names() | kb_given,
         non_name_words=frozenset(raw["non_name_words"]),
         organisation_words=frozenset(w.casefold() for w in raw["organisation_words"]),
         stop_phrases=frozenset(_fold(p) for p in raw["stop_phrases"]),

@@ -94,3 +94,16 @@ def test_knowledge_base_lookups() -> None:
 @pytest.mark.parametrize("word", ["May", "Will", "Labour", "Europe"])
 def test_common_capitalised_words_are_not_taken_for_first_names(word: str) -> None:
     assert _people(f"{word} was discussed at length.") == {}
+
+
+def test_first_names_beyond_the_hand_kept_list_start_a_full_name() -> None:
+    people = _people("A motion from Delia Marsh calling for a review was heard. Oksana Brennan seconded it.")
+    assert set(people) == {"Delia Marsh", "Oksana Brennan"}
+
+
+def test_names_that_are_also_words_months_or_places_do_not_make_people() -> None:
+    people = _people(
+        "The Justice Committee met in May Day week. Royal Mail staff and Hope Street residents wrote to "
+        "the Tory Party. Funding was cut in Camden Council."
+    )
+    assert people == {}
