@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from digests.given_names import common_given_names
+
 _TOKEN = re.compile(r"^(?:[A-Z][a-z]{0,2}['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?$")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 _PARTICLES = frozenset({"de", "van", "von", "da", "del", "der", "den", "bin", "al", "le", "la", "di", "du"})
@@ -23,10 +25,10 @@ _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 
 _BY = re.compile(
     r"^(?:(?:written|posted|published|reported|report|words)\s+)?by\s+(?P<names>[^|\n]{3,160}?)\s*"
-    r"(?:\||[-–—]|\bon\b|\bin\b|$)",
+    r"(?:\||[-–—]|\bon\b|\bin\b|\bat\s+\d{1,2}[:.]\d\d|$)",
     re.IGNORECASE,
 )
-_POSTED_ON_BY = re.compile(r"\bby\s+(?P<names>[A-Z][^|\n]{2,120}?)\s*(?:\||$)")
+_POSTED_ON_BY = re.compile(r"\bby\s+(?P<names>[A-Z][^|\n]{2,120}?)\s*(?:\||\bat\s+\d{1,2}[:.]\d\d|\bon\b|$)")
 _REPORTS_FROM = re.compile(
     r"^(?P<names>[A-Z][^:\n]{2,120}?)\s+(?:reports?|reporting|writes|write|reflects?)\s+(?:back\s+)?(?:from|on)\b"
 )
@@ -49,7 +51,7 @@ class _Vocabulary:
 def _vocabulary() -> _Vocabulary:
     raw = json.loads(resources.files("digests").joinpath("data/authors.json").read_text(encoding="utf-8"))
     return _Vocabulary(
-        given_names=frozenset(raw["given_names"]),
+        given_names=common_given_names(),
         not_name_words=frozenset(word.lower() for word in raw["not_name_words"]),
         signatures=tuple((name, tuple(phrases)) for name, phrases in raw["signatures"].items()),
     )
@@ -92,15 +94,32 @@ def names_in(raw: str) -> list[str]:
     return parts
 
 
+def leading_names(raw: str) -> list[str]:
+    """The names a byline's text starts with, before any description: "Jane Doe, CLP Secretary" gives
+    Jane Doe; "the CLP members of the NEC: Jane Doe and John Roe" gives both (names after the colon)."""
+    if ":" in raw:
+        raw = raw.rsplit(":", 1)[1]
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(raw):
+        if not part.strip():
+            continue
+        name = clean_name(part)
+        if not looks_like_person(name):
+            break
+        names.append(name)
+    return names
+
+
 def byline_names(line: str) -> list[str]:
-    """Names in a byline: "By Jane Doe and John Roe", "Posted on 3 May 2015 by Jane Doe", or a lone name."""
+    """Names in a byline: "By Jane Doe and John Roe", "By Jane Doe, CLP Secretary", "Posted on 3 May 2015
+    by Jane Doe", "Posted by Jane Doe at 9:04 PM", or a lone name."""
     core = line.strip().strip("*_#").strip()
     match = _BY.match(core)
     if match:
-        return names_in(match["names"])
+        return leading_names(match["names"])
     match = _POSTED_ON_BY.search(core)
     if match and re.match(r"^(?:posted|published|written|updated)\b", core, re.IGNORECASE):
-        return names_in(match["names"])
+        return leading_names(match["names"])
     name = clean_name(core)
     if looks_like_person(name) and has_known_first_name(name):
         return [name]
@@ -131,11 +150,26 @@ def signoff_names(line: str) -> list[str]:
     match = _DASH_SIGNOFF.match(core)
     if match:
         return names_in(match["names"].split(",", 1)[0])
+    if re.match(r"^(?:(?:posted|written|published)\s+)?by\s", core, re.IGNORECASE):
+        return byline_names(core)
     if "," in core:
         first = clean_name(core.split(",", 1)[0])
         return [first] if looks_like_person(first) else []
     name = clean_name(core)
     return [name] if looks_like_person(name) and has_known_first_name(name) else []
+
+
+def first_name_signoff(line: str, full_names: list[str]) -> list[str]:
+    """Writers who sign with first names only ("Jane, John and Ann"), each matched to the one full name
+    in the report that starts with it; empty unless every first name is matched."""
+    words = [w.strip(" .!") for w in _NAME_SPLIT.split(line) if w.strip(" .!")]
+    found: list[str] = []
+    for word in words:
+        matches = [name for name in full_names if name.split()[0] == word]
+        if " " in word or len(matches) != 1:
+            return []
+        found.append(matches[0])
+    return found
 
 
 def signature_authors(text: str) -> list[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from digests.authors import clean_name, has_known_first_name, looks_like_person
+
 _BULLET_PREFIX = re.compile(r"^\s*(?:[•\-*–·▪◦]|\d{1,3}[.)])\s+")
 
 _SHARE = re.compile(
@@ -60,6 +62,14 @@ _DISCLAIMER = re.compile(
 _NAME_TOKEN = re.compile(r"^[A-Za-z][\w.'’-]{0,30}$")
 _SIGNOFF_DASH = re.compile(r"^(?:—|–|--)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*(?:,[^\n]{0,80})?$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+_SIGNOFF_MAX_LINES = 6
+_SIGNOFF_MAX_WORDS = 12
+_VALEDICTION = re.compile(
+    r"^(?:(?:with\s+)?(?:best|kind|warm)(?:est)?\s+(?:wishes|regards)|regards|thanks(?: again)?|thank you|cheers"
+    r"|(?:yours\s+)?(?:in\s+)?solidarity|(?:yours\s+)?(?:fraternally|sincerely)|all the best)[,.!]?$",
+    re.IGNORECASE,
+)
+_POSTED_BY = re.compile(r"^(?:posted|written|published)\s+by\s+[A-Z]", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -231,17 +241,48 @@ def _is_junk_line(core: str) -> bool:
 
 
 def _drop_trailing_signoff(body: list[str], result: CleanResult) -> list[str]:
-    """A last line like "— Jane Doe" signs the report; it is author metadata, not body text."""
-    for index in range(len(body) - 1, -1, -1):
-        core = body[index].strip()
-        if not core:
-            continue
-        if _SIGNOFF_DASH.match(core):
-            result.signoffs.insert(0, core)
-            result.removed.append(core)
-            return body[:index] + body[index + 1 :]
+    """The report's last short block when it signs the report ("— Jane Doe"; "Jane Doe" with her contact
+    lines; "Best wishes, / Jane"; "Posted by Jane Doe at 9:04 PM"): author metadata, not body text."""
+    end = len(body)
+    while end and not body[end - 1].strip():
+        end -= 1
+    start = end
+    while start and body[start - 1].strip():
+        start -= 1
+    block = [_core(line) for line in body[start:end]]
+    if not block:
         return body
-    return body
+    if _SIGNOFF_DASH.match(block[-1]):
+        result.signoffs.insert(0, block[-1])
+        result.removed.append(block[-1])
+        return body[: end - 1] + body[end:]
+    if len(block) > _SIGNOFF_MAX_LINES or any(len(line.split()) > _SIGNOFF_MAX_WORDS for line in block):
+        return body
+    names = block[1:] if _VALEDICTION.match(block[0]) else block
+    if not names or not _signs_report(names[0]):
+        return body
+    result.signoffs.insert(0, names[0])
+    result.removed.append("\n".join(block))
+    if names is block:  # "Best wishes," may stand alone in the paragraph before the name
+        before = [index for index in range(start) if body[index].strip()]
+        last = before[-1] if before else None
+        if last is not None and _VALEDICTION.match(_core(body[last])) and (last == 0 or not body[last - 1].strip()):
+            result.removed.append(_core(body[last]))
+            return body[:last] + body[end:]
+    return body[:start] + body[end:]
+
+
+def _signs_report(line: str) -> bool:
+    """A line that names the writer: a byline-like "Posted by ...", a full name (perhaps followed by a
+    comma and a role or address), or the writers' first names ("Jane, John and Ann")."""
+    if _POSTED_BY.match(line):
+        return True
+    first = line.split(",", 1)[0]
+    name = clean_name(first)
+    if looks_like_person(name) and has_known_first_name(name):
+        return not (_SENTENCE_END.search(line) and len(line.split()) >= 6)
+    words = [w for w in re.split(r"\s*(?:,|\band\b|&)\s*", line.rstrip(".!")) if w]
+    return bool(words) and all(has_known_first_name(w) and " " not in w for w in words)
 
 
 def _collapse_blank_lines(lines: list[str]) -> str:

@@ -129,7 +129,8 @@ _ACHIEVED = re.compile(
     r"(?!(?:\w+\s+)?(?:seats?|majority|elections?|by-elections?|share|votes?|wards?|councils?|contests?)\b)"
 )
 _REQUEST = re.compile(
-    r"\b(?:I|[Ww]e)\s+(?:had\s+|also\s+|again\s+)?(?:requested|asked\s+for|asked\s+that|asked\s+if|proposed|moved|"
+    r"\b(?:I|[Ww]e|(?:[Ss]everal|[Ss]ome|[Mm]any|[Oo]ther|[Tt]wo|[Tt]hree)\s+(?:NEC\s+)?members|[Mm]embers|[Cc]olleagues"
+    r"|[Oo]ne\s+member|[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)\s+(?:had\s+|also\s+|again\s+)?(?:requested|asked\s+for|asked\s+that|asked\s+if|proposed|moved|"
     r"called\s+for|suggested|sought|argued\s+for|pressed\s+for|raised)\s+(?P<what>[^.;]+)"
 )
 _CLAUSE_END = re.compile(
@@ -154,6 +155,7 @@ _NOUN_PHRASE_LEAD = re.compile(
 _DETERMINER = r"\b(?:the|our|a|an|this|its|their)\b"
 _WHICH_PASSIVE = re.compile(rf"(?P<np>{_DETERMINER}\s+[^,.;:]{{2,60}}?),\s*which\s+(?:was|were)\s*$", re.I)
 _LAST_NOUN_PHRASE = re.compile(rf"{_DETERMINER}\s+(?:(?!{_DETERMINER})[^,.;:])*$", re.I)
+_OWN_VOTE = re.compile(r"^(?:for|against|in\s+favour|to\s+abstain)(?:\s+(?:it|this|that|them))?$", re.I)
 _PROCEDURAL = re.compile(r"\bminutes\b[^.]{0,120}\b(?:correct|accurate|true)\s+record\b", re.I)
 
 
@@ -309,8 +311,10 @@ def _judge(
     imm = _TRAILING_FILLER.sub("", tail)
     nec = _NEC_SUBJECT.search(imm)
     if nec:
-        committee = _named_committee(nec.group("named"))
-        return _object_after(sentence, end) or verb, committee
+        obj = _object_after(sentence, end)
+        if verb == "voted" and _OWN_VOTE.match(obj):
+            return None  # "We voted against." is how the writers voted, not what the NEC decided
+        return obj or verb, _named_committee(nec.group("named"))
     if _OTHER_SUBJECT.search(imm) or not _CONJUNCTION_TAIL.search(imm) or not first:
         return None
     clause = pre[_clause_start(pre) :]

@@ -15,6 +15,7 @@ from typing import TypeVar
 from digests.authors import (
     byline_names,
     dedupe,
+    first_name_signoff,
     names_in,
     signature_authors,
     signoff_names,
@@ -30,6 +31,7 @@ from digests.extract import ExtractedText, extract_text
 from digests.header import Header, split_header
 from digests.model import ParsedReport, Section
 from digests.people import extract_people
+from digests.people import names_in as people_names_in
 from digests.privacy import redact, scan
 from digests.sections import split_sections, strip_emphasis
 from digests.topics import assign_topics
@@ -154,6 +156,10 @@ def _authors(
         found.extend(strapline_names(line))
     for line in signoffs:
         found.extend(signoff_names(redact(line)))
+    if not found and signoffs:
+        full_names = people_names_in(header.body)
+        for line in signoffs:
+            found.extend(first_name_signoff(redact(line), full_names))
     if not found:
         found.extend(signature_authors(extracted.text))
     return dedupe(found)

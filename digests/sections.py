@@ -18,6 +18,10 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<text>[^*_\n]{1,120}?)(?:\*\*|__)\s*[:;]?\s*$")
 _BULLET = re.compile(r"^(?P<indent>\s*)[•\-*–·▪◦○●➢►]\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^(?P<indent>\s*)(?:\d{1,3}[.)]|\(\d{1,3}\)|\([a-z]\)|[a-z][.)])\s+(?P<text>\S.*)$")
+_INLINE_HEADING = re.compile(
+    r"^\s{0,3}(?:\d{1,3}[.)]\s+)?(?:(?P<caps>[A-Z][A-Z'’&/,\- ]{2,60}[A-Z])\s*:"
+    r"|(?:\*\*|__)(?P<bold>[^*_\n]{2,60}?)(?::(?:\*\*|__)|(?:\*\*|__):))\s+(?P<rest>\S.{10,})$"
+)
 _BOLD = re.compile(r"\*\*(?P<text>[^*\n]{1,500}?)\*\*|__(?P<text2>[^_\n]{1,500}?)__")
 _ITALIC = re.compile(r"(?<![\w*])\*(?P<text>[^*\s][^*\n]{0,300}?)\*(?![\w*])")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
@@ -105,7 +109,7 @@ class _Line:
 
 def split_sections(text: str) -> list[Section]:
     """Sections of `text` in order; text before the first heading is a section with heading None."""
-    lines = [_classify(raw) for raw in text.split("\n")]
+    lines = [_classify(raw) for raw in _with_inline_headings(text.split("\n"))]
     sections: list[Section] = []
     heading: str | None = None
     paragraphs: list[str] = []
@@ -133,6 +137,20 @@ def split_sections(text: str) -> list[Section]:
         paragraphs.append(block)
     flush()
     return sections
+
+
+def _with_inline_headings(raw_lines: list[str]) -> list[str]:
+    """A paragraph led by its own heading ("3. DEMOCRACY REVIEW: Katy Clark presented ...", "**Finance:**
+    the accounts ...") becomes a heading line and a paragraph."""
+    out: list[str] = []
+    for raw in raw_lines:
+        match = _INLINE_HEADING.match(raw) if ":" in raw else None
+        head = match and (match.group("caps") or match.group("bold"))
+        if match and head and (match.group("bold") or sum(ch.isalpha() for ch in head) >= 4):
+            out.extend([f"**{head.strip()}**", "", match.group("rest")])
+        else:
+            out.append(raw)
+    return out
 
 
 def strip_emphasis(text: str) -> str:

@@ -152,3 +152,67 @@ def test_contact_details_are_redacted_everywhere_shown() -> None:
         assert private not in report.clean_text
     assert {detail.kind for detail in report.private_details} == {"email", "phone", "address", "postcode"}
     assert "[redacted]" in report.sections[-1].text
+
+
+def test_signoff_block_with_contact_details_names_the_author_and_shows_none_of_them() -> None:
+    report = _parse("signoff_with_contact_details.txt")
+    assert report.authors == ["Margaret Thornbury"]
+    assert report.meeting_date == date(2016, 3, 22)
+    shown = _all_section_text(report)
+    for private in ("example.org", "Linden Road", "OX9 4QZ", "07700"):
+        assert private not in shown
+    assert {"email", "phone"} <= {detail.kind for detail in report.private_details}
+    mayors = next(d for d in report.decisions if "metro mayors" in d.subject)
+    assert mayors.tally is not None and (mayors.tally.votes_for, mayors.tally.votes_against) == (18, 12)
+    # a by-election majority and what other bodies did are not NEC decisions
+    assert not any("Westfield" in d.text or "European Parliamentary" in d.text for d in report.decisions)
+    assert not any("Conference agreed" in d.text for d in report.decisions)
+
+
+def test_joint_report_signed_with_first_names_resolves_them_to_the_full_names_in_the_report() -> None:
+    report = _parse("joint_report_first_name_signoff.txt")
+    assert report.authors == ["Yusuf Rahim", "Delia Marsh", "Bernadette O'Hare", "Kwame Osei"]
+    assert "Yusuf, Delia" not in _all_section_text(report)
+    assert "In solidarity" not in _all_section_text(report)
+    # the writers' own vote ("We voted against.") is not a decision; the NEC's vote and the rejection are
+    subjects = [d.subject.casefold() for d in report.decisions]
+    assert "against" not in subjects
+    assert any("shortlist" in s for s in subjects)
+    rejected = next(d for d in report.decisions if "independent review" in d.subject)
+    assert rejected.tally is not None and (rejected.tally.votes_for, rejected.tally.votes_against) == (20, 11)
+
+
+def test_first_name_signoff_is_not_guessed_when_a_name_has_no_full_form_in_the_report() -> None:
+    text = (FIXTURES / "parse" / "joint_report_first_name_signoff.txt").read_text(encoding="utf-8")
+    report = parse_report(text.replace("Yusuf Rahim, ", ""), name="joint.txt")
+    assert report.authors == []
+
+
+def test_numbered_capital_headings_with_inline_text_become_sections() -> None:
+    report = _parse("numbered_capital_headings.txt")
+    assert report.title == "REPORT OF THE NEC MEETING HELD ON 23rd JANUARY 2018"
+    assert report.meeting_date == date(2018, 1, 23)
+    assert report.authors == ["Harold Brinkworth"]  # "by Harold Brinkworth, CLPD Secretary"
+    assert _headings(report) == [
+        "GENERAL SECRETARY'S REPORT",
+        "LEADER'S REPORT",
+        "DEMOCRACY REVIEW",
+        "NEC CHAIR",
+        "ORGANISATION COMMITTEE",
+        "ANY OTHER BUSINESS",
+    ]
+    review = report.sections[2]
+    assert review.text.startswith("Katy Clark presented an interim report")
+    subjects = [d.subject for d in report.decisions]
+    assert "More time to consult CLPs" in subjects  # "Several members asked for ... and this was agreed"
+    assert any(s.startswith("Andy Kerr elected as Chair") for s in subjects)
+
+
+def test_blogger_footer_names_the_author_and_a_day_month_title_takes_the_year_from_the_dateline() -> None:
+    report = _parse("blogger_posted_by_footer.txt")
+    assert report.authors == ["Gareth Lindley"]
+    assert report.published == date(2016, 9, 22)
+    assert report.meeting_date == date(2016, 9, 20)
+    assert "Posted by" not in _all_section_text(report)
+    welsh = next(d for d in report.decisions if "Scottish and Welsh" in d.subject)
+    assert welsh.tally is not None and (welsh.tally.votes_for, welsh.tally.votes_against) == (16, 14)
