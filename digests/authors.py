@@ -32,6 +32,11 @@ _POSTED_ON_BY = re.compile(r"\bby\s+(?P<names>[A-Z][^|\n]{2,120}?)\s*(?:\||\bat\
 _REPORTS_FROM = re.compile(
     r"^(?P<names>[A-Z][^:\n]{2,120}?)\s+(?:reports?|reporting|writes|write|reflects?)\s+(?:back\s+)?(?:from|on)\b"
 )
+_OWNER_OF_REPORT = re.compile(
+    r"^(?P<names>[A-Z][^:\n]{2,80}?)(?:['’]s?\s+(?:[\w-]+\s+){0,3}(?:report|update|notes)\b|\s*:\s*(?:[\w-]+\s+){0,3}"
+    r"(?:report|update|notes)\b)",
+    re.IGNORECASE,
+)
 _REPORT_BY = re.compile(r"\breport\s+(?:by|from)\s+(?P<names>[A-Z][^:\n]{2,120}?)\s*(?:[:,(–—-]|$)", re.IGNORECASE)
 _STRAP_BY = re.compile(
     r"\b(?:blog|website|site|newsletter|journal)\s+(?:by|of|from)\s+(?P<names>[A-Z][^\n]{2,120}?)"
@@ -127,7 +132,8 @@ def byline_names(line: str) -> list[str]:
 
 
 def title_names(line: str) -> list[str]:
-    """Names in a title like "Jane Doe reports back from the NEC" or "NEC report by Jane Doe"."""
+    """Names in a title like "Jane Doe reports back from the NEC", "NEC report by Jane Doe" or "Jane Doe's
+    NEC report"."""
     core = line.strip().strip("*_#").strip()
     for pattern in (_REPORTS_FROM, _REPORT_BY):
         match = pattern.search(core)
@@ -135,7 +141,10 @@ def title_names(line: str) -> list[str]:
             names = names_in(match["names"])
             if names:
                 return names
-    return []
+    # "Jane Doe's NEC report", "Jane Doe: report of the NEC": a weaker shape, so first names must be known
+    match = _OWNER_OF_REPORT.search(core)
+    names = names_in(match["names"]) if match else []
+    return names if all(has_known_first_name(name) for name in names) else []
 
 
 def strapline_names(line: str) -> list[str]:

@@ -2,8 +2,9 @@
 
 A hand-written, regex-based reader (dateparser is far too slow for whole reports): day-month-year with
 or without ordinals and weekdays ("Tuesday 3rd March 2015", "21st May 2013"), month-day-year ("March 3,
-2015", "Sunday, April 03, 2022"), ISO dates, numeric dates only when the order is unambiguous
-("3/29/2022", "29/03/2022"), lists of days ("3rd and 24th March 2015"), and day-month without a year.
+2015", "Sunday, April 03, 2022"), ISO dates, numeric dates day first as in Britain
+("12/05/2019" is 12 May) unless only month first makes sense ("3/29/2022"), lists and ranges of days
+("3rd and 24th March 2015", "7-8 March"), and day-month without a year.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ _WEEKDAY = r"(?:(?:" + _names(_WEEKDAYS) + r")\.?,?\s+(?:the\s+)?)?"
 _ORD = r"(?:st|nd|rd|th)?"
 
 _DMY = re.compile(
-    r"(?<![\w/])" + _WEEKDAY + r"(?P<d>[0-3]?\d)" + _ORD + r"(?:\s+of)?[\s-]+(?P<m>" + _MONTH + r")"
+    r"(?<!\w)(?<!\d/)" + _WEEKDAY + r"(?P<d>[0-3]?\d)" + _ORD + r"(?:\s+of)?[\s-]+(?P<m>" + _MONTH + r")"
     r"(?:,?[\s-]+(?P<y>(?:19|20)\d\d))?(?![\w/])"
 )
 _MDY = re.compile(
@@ -79,9 +80,9 @@ _MDY = re.compile(
 )
 _ISO = re.compile(r"(?<![\w/-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?![\w/-])")
 _NUMERIC = re.compile(r"(?<![\w/.])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y>(?:19|20)\d\d)(?![\w/])")
-# "3rd and 24th March": the leading days borrow the month (and year) of the date that follows.
+# "3rd and 24th March", "7-8 March", "24th/25th March": leading days borrow the month (and year) that follows.
 _DAY_LIST = re.compile(
-    r"(?<![\w/])(?P<d>[0-3]?\d)" + _ORD + r"\s*(?:,|and|&)\s*(?=[0-3]?\d" + _ORD + r"\s+" + _MONTH + ")"
+    r"(?<![\w/])(?P<d>[0-3]?\d)" + _ORD + r"\s*(?:,|and|&|-|–|/|to)\s*(?=[0-3]?\d" + _ORD + r"\s+" + _MONTH + ")"
 )
 _TIME = re.compile(r"^\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?\s*|^\s*\d{1,2}\s*[ap]\.?m\.?\s*", re.IGNORECASE)
 
@@ -147,10 +148,10 @@ def find_dates(text: str) -> list[DateMention]:
         add(match.start(), match.end(), int(match["d"]), int(match["m"]), int(match["y"]))
     for match in _NUMERIC.finditer(text):
         first, second = int(match["a"]), int(match["b"])
-        if first > 12 >= second:
-            add(match.start(), match.end(), first, second, int(match["y"]))
-        elif second > 12 >= first:
+        if second > 12 >= first:
             add(match.start(), match.end(), second, first, int(match["y"]))
+        else:  # day first, as written in Britain, unless only month-day-year makes sense
+            add(match.start(), match.end(), first, second, int(match["y"]))
     for pattern in (_MDY, _DMY):
         for match in pattern.finditer(text):
             year = int(match["y"]) if match["y"] else None
@@ -197,6 +198,20 @@ def dateline_date(line: str) -> date | None:
     if not _DATELINE_REST.match(rest):
         return None
     return mentions[0].resolve(None)
+
+
+_MONTH_YEAR = re.compile(r"(?<![\w/])(?P<m>" + _MONTH + r")[\s,]+(?P<y>(?:19|20)\d\d)(?![\w/])")
+
+
+def month_of(title: str) -> date | None:
+    """The last day of a month named with its year ("NEC report (January 2021)"): the latest date a day
+    and month without a year, elsewhere in the report, can refer to."""
+    match = _MONTH_YEAR.search(title)
+    if match is None:
+        return None
+    month, year = _month_number(match["m"]), int(match["y"])
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
 
 
 def meeting_dates_in_title(title: str, *, published: date | None) -> list[date]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from digests.authors import byline_names, title_names
-from digests.dates import dateline_date, find_dates
+from digests.dates import dateline_date, find_dates, month_of
 
 _REPORTISH = re.compile(
     r"\b(?:reports?|meetings?|minutes|NEC|committee|executive|update|notes|briefing|held)\b", re.IGNORECASE
@@ -88,7 +88,8 @@ def _key(text: str) -> str:
 
 
 def _is_dated_report_title(text: str) -> bool:
-    return bool(_REPORTISH.search(text)) and bool(find_dates(text)) and not title_names(text)
+    dated = bool(find_dates(text)) or month_of(text) is not None
+    return bool(_REPORTISH.search(text)) and dated and not title_names(text) and not _SENTENCE_END.search(text)
 
 
 def _is_report_title(text: str) -> bool:

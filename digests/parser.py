@@ -24,7 +24,7 @@ from digests.authors import (
 )
 from digests.body import detect_body
 from digests.clean import clean_text
-from digests.dates import dateline_date, meeting_dates_in_text, meeting_dates_in_title
+from digests.dates import dateline_date, meeting_dates_in_text, meeting_dates_in_title, month_of
 from digests.decisions import extract_decisions
 from digests.errors import InputRejected
 from digests.extract import ExtractedText, extract_text
@@ -129,6 +129,8 @@ def _meeting_dates(title: str | None, header: Header, sections: list[Section], p
     """Dates in the title, else dates introduced as this meeting's in the header or opening paragraphs;
     plus dates in headings that name a meeting (a report covering two meetings)."""
     dates = meeting_dates_in_title(title, published=published) if title else []
+    if published is None and title:
+        published = month_of(title)  # "NEC report (January 2021)" dates "met on 26 January"
     if not dates:
         zone = [line for line in header.zone if dateline_date(line) is None]
         opening = "\n".join([*zone, *(section.text[:2000] for section in sections[:2])])

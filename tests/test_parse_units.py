@@ -77,7 +77,9 @@ def test_html_without_an_article_falls_back_with_a_warning() -> None:
         ("2015-03-03", [date(2015, 3, 3)]),
         ("on 3/29/2022", [date(2022, 3, 29)]),
         ("on 29/03/2022", [date(2022, 3, 29)]),
-        ("on 3/4/2022", []),  # ambiguous day and month: not guessed
+        ("on 3/4/2022", [date(2022, 4, 3)]),  # either order would do: day first, as written in Britain
+        ("NEC away-day, 7-8 March 2015", [date(2015, 3, 7), date(2015, 3, 8)]),
+        ("Report from the NEC, 24th/25th September 2016", [date(2016, 9, 24), date(2016, 9, 25)]),
         ("meetings of 3rd and 24th March 2015", [date(2015, 3, 3), date(2015, 3, 24)]),
         ("3 Mar and 24 Sept 2015", [date(2015, 3, 3), date(2015, 9, 24)]),
         ("we may 10 times march", []),
@@ -92,6 +94,27 @@ def test_day_and_month_without_year_take_the_published_year() -> None:
     assert meeting_dates_in_text("The NEC met on Tuesday 3rd March.", published=date(2015, 3, 5)) == [date(2015, 3, 3)]
     # Published in January about a December meeting: the year before.
     assert meeting_dates_in_text("The meeting on 16 December", published=date(2016, 1, 4)) == [date(2015, 12, 16)]
+
+
+def test_a_month_and_year_in_the_title_dates_a_day_and_month_in_the_text() -> None:
+    report = parse_report("NEC Report (January 2021)\n\nJane Doe\n\nThe NEC met on 26 January.", name="r.txt")
+    assert report.meeting_date == date(2021, 1, 26)
+    assert report.published is None  # the month in the title only dates the text; it is not a dateline
+    undated = parse_report("NEC Report (January 2021)\n\nJane Doe\n\nThe NEC met last week.", name="r.txt")
+    assert undated.meeting_date is None and "meeting date not found" in undated.warnings
+
+
+@pytest.mark.parametrize(
+    ("title", "authors"),
+    [
+        ("Jane Doe: report of the NEC meeting on 14 Dec 2010", ["Jane Doe"]),
+        ("Priya Okafor's NEC report, 27 September 2008", ["Priya Okafor"]),
+        ("Labour Party's NEC report, 3 May 2011", []),
+        ("Organisation Committee: report of the NEC meeting, 3 May 2011", []),
+    ],
+)
+def test_a_title_can_name_its_writer(title: str, authors: list[str]) -> None:
+    assert parse_report(f"{title}\n\nWe agreed the timetable.", name="r.txt").authors == authors
 
 
 def test_other_meetings_mentioned_in_passing_are_not_this_meeting() -> None:
