@@ -32,7 +32,7 @@ _TAIL = 90  # characters before a verb in which its subject and auxiliaries are 
 
 _VERB = re.compile(
     r"\b(agreed|approved|endorsed|voted|resolved|decided|proscribed|deferred|appointed|re-elected|elected|"
-    r"adopted|ratified|accepted|rejected|carried|passed|renamed)\b"
+    r"adopted|ratified|accepted|rejected|carried|passed|renamed|backed|supported|confirmed|upheld|defeated|lost|fell)\b"
 )
 _PASSIVE_VERBS = frozenset(
     [
@@ -52,6 +52,10 @@ _PASSIVE_VERBS = frozenset(
         "elected",
         "rejected",
         "renamed",
+        "confirmed",
+        "upheld",
+        "defeated",
+        "lost",
     ]
 )
 _ACTIVE_VERBS = frozenset(
@@ -73,7 +77,25 @@ _ACTIVE_VERBS = frozenset(
         "rejected",
         "carried",
         "passed",
+        "backed",
+        "supported",
+        "confirmed",
+        "upheld",
     ]
+)
+# A vote lost is a decision only when what was put to the vote lost ("the amendment was defeated", "the
+# motion fell"), not a seat or a ballot elsewhere.
+_DEFEAT_VERBS = frozenset({"defeated", "lost", "fell"})
+_PUT_TO_VOTE = re.compile(
+    r"\b(?:motions?|amendments?|proposals?|propositions?|resolutions?|recommendations?|rule changes?)\b", re.I
+)
+_VOTE_NOUN = re.compile(r"\bvote\b", re.I)
+_FUTURE_PASSIVE = re.compile(r"\b(?:will|would|may|might|could|should|to|can|shall)\s+be\s+\S*\s*$")
+_OTHER_BODY = re.compile(
+    r"\b(?:council|conference|parliament|commons|lords|government|MEPs?|MPs?|PLP|TUC|union)\b", re.I
+)
+_MINUTED = re.compile(
+    r"^\s*(?:Agreed|AGREED|Resolved|RESOLVED|Decided|Decision)\s*[:–—-]\s*(?:that\s+)?(?P<what>\S.+)$"
 )
 _ELECTION_VERBS = frozenset({"appointed", "elected", "re-elected"})
 _ADVERBS = (
@@ -91,8 +113,8 @@ _TRAILING_FILLER = re.compile(rf"(?:\s+(?:{_ADVERBS}|have|has|had|did|’ve|'ve)
 _COMMITTEE = r"(?:[Ss]ub-?[Cc]ommittee|Committee|committee|Panel|panel|Board|Executive|Working Group|Officers)"
 _NEC_SUBJECT = re.compile(
     r"(?:^|\b)(?:(?P<we>[Ww]e)"
-    r"|(?:[Tt]he\s+)?(?:full\s+|whole\s+)?(?P<nec>NEC|[Nn]ational [Ee]xecutive(?: [Cc]ommittee)?)"
-    rf"|(?P<generic>[Tt]he\s+(?:{_COMMITTEE}|[Ee]xecutive|(?:special\s+|full\s+|whole\s+)?meeting))"
+    r"|(?:[Tt]he\s+)?(?:full\s+|whole\s+)?(?P<nec>NEC|[Nn]ational [Ee]xecutive(?: [Cc]ommittee)?)(?:\s+members)?"
+    rf"|(?P<generic>[Tt]he\s+(?:(?:[a-z][\w-]*\s+){{0,2}}{_COMMITTEE}|[Ee]xecutive|(?:special\s+|full\s+|whole\s+)?meeting))"
     rf"|(?:[Tt]he\s+)?(?P<named>(?:[A-Z][\w’'&-]*\s+){{1,4}}{_COMMITTEE}))\s*$"
 )
 _OTHER_SUBJECT = re.compile(r"\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Yy]ou|[Ww]ho|[Ww]hich|[Ww]hoever)\s*$")
@@ -112,13 +134,13 @@ _NEC_AGENTS = re.compile(
 _NOT_A_DECISION_AFTER = re.compile(r"^\s*(?:away|out|on|over|through\s+to|to\s+(?:the\s+)?police)\b")
 _ROLE_AFTER = re.compile(
     r"^\s*(?:as\s+|to\s+(?:the\s+)?(?:role|post|position|office)\s+of\s+)?(?:the\s+)?(?:new\s+)?"
-    r"(?:(?:NEC|Party|Labour|party)\s+)?(?P<role>Treasurer|Chair|Vice[- ]Chair|General Secretary|Auditor|"
-    r"Secretary|President)\b"
+    r"(?:(?:NEC|Party|Labour|party)\s+)?(?P<role>(?i:treasurer|chair|vice[- ]chair|general secretary|auditor|"
+    r"secretary|president))\b"
 )
 _ELECTED_TO_ROLE = re.compile(
     r"\b(re-?elect(?:ed|ion)|elect(?:ed|ion)|appoint(?:ed|ment))\s+(?:as\s+|to\s+(?:the\s+)?(?:role|post|position|"
-    r"office)\s+of\s+)(?:the\s+)?(?:new\s+)?(?:(?:NEC|Party|Labour|party)\s+)?(Treasurer|Chair|Vice[- ]Chair|"
-    r"General Secretary|Auditor)\b"
+    r"office)\s+of\s+)(?:the\s+)?(?:new\s+)?(?:(?:NEC|Party|Labour|party)\s+)?((?i:treasurer|chair|vice[- ]chair|"
+    r"general secretary|auditor))\b"
 )
 _SECURED = re.compile(
     r"\b(?:I|[Ww]e)\b[^.;]{0,160}?\b(?:secur(?:e|ed|ing)|w[io]n|gain(?:ed)?|obtain(?:ed)?)\s+(?:the\s+|an?\s+)?"
@@ -155,6 +177,7 @@ _NOUN_PHRASE_LEAD = re.compile(
 _DETERMINER = r"\b(?:the|our|a|an|this|its|their)\b"
 _WHICH_PASSIVE = re.compile(rf"(?P<np>{_DETERMINER}\s+[^,.;:]{{2,60}}?),\s*which\s+(?:was|were)\s*$", re.I)
 _LAST_NOUN_PHRASE = re.compile(rf"{_DETERMINER}\s+(?:(?!{_DETERMINER})[^,.;:])*$", re.I)
+_LEADING_SCORE = re.compile(r"^\s*(?:by\s+)?\d{1,3}\s?[-–]\s?\d{1,3}\b")
 _OWN_VOTE = re.compile(r"^(?:for|against|in\s+favour|to\s+abstain)(?:\s+(?:it|this|that|them))?$", re.I)
 _PROCEDURAL = re.compile(r"\bminutes\b[^.]{0,120}\b(?:correct|accurate|true)\s+record\b", re.I)
 
@@ -188,6 +211,7 @@ def _object_after(sentence: str, start: int) -> str:
     tally = find_tally(rest)
     if tally and tally.start < 5 and not tally.tally.unanimous:
         rest = rest[tally.end :]
+    rest = _LEADING_SCORE.sub("", rest, count=1)  # "voted 24-10 to ..."
     rest = re.sub(r"^\s*unanimously\b", "", rest)
     rest = _OBJECT_LEAD.sub("", rest, count=1).lstrip()
     rest = _RECOMMENDATION.sub("", rest, count=1)
@@ -249,6 +273,10 @@ def _decisions_in(sentence: str, index: int) -> list[_Found]:
     if short_rest and _TALLY_ONLY.match(sentence):
         return [_Found(index, sentence, "", "passed", tally, tally_only=True)]
 
+    minuted = _MINUTED.match(sentence)
+    if minuted:  # minutes' "Agreed: that the ..." lines
+        return [_Found(index, sentence, _shorten(_without_tally(minuted["what"])), "agreed", tally)]
+
     subjects: set[str] = set()
     for m in _VERB.finditer(sentence):
         verb = m.group(1)
@@ -280,6 +308,8 @@ def _judge(
 ) -> tuple[str, str | None] | None:
     """(subject, committee) when the verb at start..end states an NEC decision, else None."""
     tail = pre[-_TAIL:]  # the patterns anchored at the verb need only the last few words
+    if verb in _DEFEAT_VERBS:
+        return _defeat(sentence, pre, tail, verb)
     if _PASSIVE_TAIL.search(tail):
         if verb not in _PASSIVE_VERBS or _RELATIVE_PASSIVE.search(tail) or _HYPOTHETICAL.search(tail):
             return None
@@ -304,7 +334,9 @@ def _judge(
             request = _request_before(pre)
             return (request or _shorten(pre[_clause_start(pre) :] or sentence)), committee
         head = f"{subject_np} {verb}"
-        return _shorten(f"{head} {obj}" if obj and verb in ("renamed", "appointed", "elected") else head), committee
+        return _shorten(
+            f"{head} {obj}" if obj and verb in ("renamed", "appointed", "elected", "re-elected") else head
+        ), committee
 
     if verb not in _ACTIVE_VERBS:
         return None
@@ -322,6 +354,23 @@ def _judge(
     if subject and subject.group("we"):
         return _object_after(sentence, end) or verb, None
     return None
+
+
+def _defeat(sentence: str, pre: str, tail: str, verb: str) -> tuple[str, str | None] | None:
+    """ "The amendment was lost", "the motion fell": what was put to the vote, defeated."""
+    if verb != "fell" and not _PASSIVE_TAIL.search(tail):
+        return None
+    if _HYPOTHETICAL.search(tail) or _FUTURE_PASSIVE.search(tail) or _RELATIVE_PASSIVE.search(tail):
+        return None
+    clause = _PASSIVE_TAIL.sub("", pre[_clause_start(pre) :]).strip()
+    put = _PUT_TO_VOTE.search(clause) or _VOTE_NOUN.search(clause)
+    if put is None:
+        return None
+    start = max((m.start() for m in re.finditer(_DETERMINER, clause[: put.start()], re.I)), default=0)
+    subject_np = clause[start:].strip()
+    if _OTHER_BODY.search(subject_np):
+        return None  # "the motion at the council was defeated"
+    return _shorten(f"{subject_np} defeated"), _named_committee(_committee_in(sentence))
 
 
 def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found | None:

@@ -170,3 +170,62 @@ def test_settled_complaints_and_approved_minutes_are_not_decisions() -> None:
 def test_relative_passive_names_what_was_agreed() -> None:
     (d,) = _decide("The treasurer presented the revised budget, which was agreed.")
     assert d.subject == "The revised budget agreed"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "tally"),
+    [
+        ("NEC members voted 24-10 to open the selections in Wexley.", "Open the selections in Wexley", Tally(24, 10)),
+        ("The motion fell by 12 votes to 15.", "The motion defeated", Tally(12, 15)),
+        ("A vote was taken and the amendment was lost, 10 for, 14 against.", "The amendment defeated", Tally(10, 14)),
+        (
+            "My amendment to the rule changes was narrowly defeated by 14 votes to 13.",
+            "My amendment to the rule changes defeated",
+            Tally(14, 13),
+        ),
+        (
+            "Agreed: that the Quorn Valley panel would report in July.",
+            "The Quorn Valley panel would report in July",
+            None,
+        ),
+        (
+            "The NEC unanimously backed the plan for a youth conference.",
+            "The plan for a youth conference",
+            Tally(unanimous=True),
+        ),
+        (
+            "The NEC confirmed Odile Brannock as the candidate for Wexley.",
+            "Odile Brannock as the candidate for Wexley",
+            None,
+        ),
+        ("The disputes panel upheld the appeal from Wexley CLP.", "The appeal from Wexley CLP", None),
+        (
+            "Odile Brannock was re-elected as chair of the Organisation Committee.",
+            "Odile Brannock re-elected as chair of the Organisation Committee",
+            None,
+        ),
+        (
+            "Several members asked for a full audit of the accounts and this was agreed.",
+            "A full audit of the accounts",
+            None,
+        ),
+    ],
+)
+def test_more_ways_of_recording_a_decision(sentence: str, subject: str, tally: Tally | None) -> None:
+    decisions = _decide(sentence)
+    assert [(d.subject, d.tally) for d in decisions] == [(subject, tally)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We voted against.",
+        "Labour lost the seat by 40 votes.",
+        "We lost three council seats and the motion at the council was defeated.",
+        "Hopefully the amendment will be defeated next time.",
+        "Our candidate was defeated in the mayoral election.",
+        "I supported the motion in my CLP.",
+    ],
+)
+def test_defeats_elsewhere_and_the_writers_own_votes_are_not_decisions(sentence: str) -> None:
+    assert _decide(sentence) == []
