@@ -46,6 +46,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_TITLE_TAG = re.compile(r"<title[^>]{0,200}>([^<]{1,400})</title>", re.IGNORECASE)
+_TITLE_SEARCH_LIMIT = 200_000
+_TITLE_PARTS = re.compile(r"\s+[|»·–—-]\s+|:\s+")
+_PAGE_LINE_MAX = 200
+_PAGE_LINES_MAX = 400
+_HEADINGS_MAX = 12
 _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|br|meta|title)\b", re.IGNORECASE)
 _HTML_CLOSE_TAGS = re.compile(r"</(?:p|div|a|li|span|h[1-6]|td|section|article)>", re.IGNORECASE)
 _MD_LINK = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
@@ -63,6 +69,10 @@ class ExtractedText:
     published: date | None = None
     author: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # HTML only: other titles the page offers (the <title> and its parts, headings) and the page's short
+    # lines outside the article (post footers, blog strap-lines), where the title and byline may live.
+    title_candidates: list[str] = field(default_factory=list)
+    page_lines: list[str] = field(default_factory=list)
 
 
 def extract_text(data: bytes | str, *, name: str | None = None) -> ExtractedText:
@@ -186,13 +196,36 @@ def normalise_markdown(text: str) -> str:
 def _from_html(html: str) -> ExtractedText:
     title, published, author = _html_metadata(html)
     body = _trafilatura_text(html)
+    page = _lxml_text(html)
     warnings: list[str] = []
     if not body:
         warnings.append("no article found in HTML")
-        body = _lxml_text(html)
+        body = page
+    blocks = [block for block in page.split("\n\n") if len(block) <= _PAGE_LINE_MAX]
+    candidates = [title] if title else []
+    raw_title = _raw_title(html)
+    if raw_title:
+        candidates += [raw_title, *(part.strip() for part in _TITLE_PARTS.split(raw_title) if part.strip())]
+    candidates += [block[2:].strip() for block in blocks if block.startswith("# ")][:_HEADINGS_MAX]
     return ExtractedText(
-        text=normalise_markdown(body), kind="html", title=title, published=published, author=author, warnings=warnings
+        text=normalise_markdown(body),
+        kind="html",
+        title=title,
+        published=published,
+        author=author,
+        warnings=warnings,
+        title_candidates=list(dict.fromkeys(candidates)),
+        page_lines=[block for block in blocks if not block.startswith("# ")][:_PAGE_LINES_MAX],
     )
+
+
+def _raw_title(html: str) -> str | None:
+    match = _TITLE_TAG.search(html, 0, _TITLE_SEARCH_LIMIT)
+    if match is None:
+        return None
+    import html as html_module
+
+    return " ".join(html_module.unescape(match.group(1)).split()) or None
 
 
 def _trafilatura_text(html: str) -> str:

@@ -68,7 +68,7 @@ def _title_index(zone: list[int], text: dict[int, str], html_title: str | None) 
     if html_title:
         wanted = _key(html_title)
         return next((i for i in candidates if _same_title(_key(text[i]), wanted)), None)
-    for test in (_is_dated_report_title, _is_report_title, _is_any_title):
+    for test in (is_dated_report_title, _is_report_title, _is_any_title):
         found = next((i for i in candidates if test(text[i])), None)
         if found is not None:
             return found
@@ -87,7 +87,8 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def _is_dated_report_title(text: str) -> bool:
+def is_dated_report_title(text: str) -> bool:
+    """Report/meeting/NEC words and a date, not a sentence, not a writer's own title."""
     dated = bool(find_dates(text)) or month_of(text) is not None
     return bool(_REPORTISH.search(text)) and dated and not title_names(text) and not _SENTENCE_END.search(text)
 

@@ -8,6 +8,7 @@ people, topics. It never raises on any input except InputRejected for binary, em
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -28,7 +29,7 @@ from digests.dates import dateline_date, meeting_dates_in_text, meeting_dates_in
 from digests.decisions import extract_decisions
 from digests.errors import InputRejected
 from digests.extract import ExtractedText, extract_text
-from digests.header import Header, split_header
+from digests.header import Header, is_dated_report_title, split_header
 from digests.model import ParsedReport, Section
 from digests.people import extract_people
 from digests.people import names_in as people_names_in
@@ -37,6 +38,8 @@ from digests.sections import split_sections, strip_emphasis
 from digests.topics import assign_topics
 
 log = logging.getLogger(__name__)
+
+_BYLINE_START = re.compile(r"^(?:(?:posted|written|published)\s+)?by\s", re.IGNORECASE)
 
 WARN_NO_MEETING_DATE = "meeting date not found"
 WARN_NOT_A_REPORT = "not an NEC meeting report"
@@ -80,7 +83,7 @@ def _parse(extracted: ExtractedText) -> ParsedReport:
         removed.append(redacted_block)
         private.extend(d for d in found if d not in seen)
         seen.update(found)
-    html_title = redact(extracted.title) if extracted.title else None
+    html_title = _html_title(extracted)
     header = split_header(body_text, html_title=html_title)
     title = strip_emphasis(header.title).strip() if header.title else None
     published = extracted.published or header.published
@@ -162,9 +165,22 @@ def _authors(
         full_names = people_names_in(header.body)
         for line in signoffs:
             found.extend(first_name_signoff(redact(line), full_names))
+    if not found:  # a page's post footer or strap-line, outside the article trafilatura kept
+        for line in extracted.page_lines:
+            if _BYLINE_START.match(line):
+                found.extend(byline_names(line))
+            found.extend(strapline_names(line))
     if not found:
         found.extend(signature_authors(extracted.text))
     return dedupe(found)
+
+
+def _html_title(extracted: ExtractedText) -> str | None:
+    """The page's title that reads as a dated meeting report's title, else its metadata title."""
+    # the shortest: "NEC report, 14 June 2011" rather than "My Blog: NEC report, 14 June 2011"
+    dated = [c for c in extracted.title_candidates if is_dated_report_title(c)]
+    chosen = min(dated, key=len) if dated else extracted.title
+    return redact(chosen) if chosen else None
 
 
 def _all_text(title: str | None, sections: list[Section]) -> str:

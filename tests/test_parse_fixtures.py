@@ -216,3 +216,17 @@ def test_blogger_footer_names_the_author_and_a_day_month_title_takes_the_year_fr
     assert "Posted by" not in _all_section_text(report)
     welsh = next(d for d in report.decisions if "Scottish and Welsh" in d.subject)
     assert welsh.tally is not None and (welsh.tally.votes_for, welsh.tally.votes_against) == (16, 14)
+
+
+def test_blog_page_takes_the_post_title_over_the_blog_name_and_the_author_from_the_post_footer() -> None:
+    report = _parse("blogger_page_title_and_footer.html")
+    assert report.title == "NEC report, 14 June 2011"
+    assert report.meeting_date == date(2011, 6, 14)
+    assert report.published == date(2011, 6, 17)
+    assert report.authors == ["Fiona Westerby"]
+    names = {person.name for person in report.people}
+    assert "Gareth Lindqvist" not in names  # a commenter, not someone in the report
+    assert "Ed Balls" not in names
+    assert "Diana Holland" in names  # "the Treasurer" in June 2011
+    budget = next(d for d in report.decisions if "budget" in d.subject)
+    assert budget.tally is not None and (budget.tally.votes_for, budget.tally.votes_against) == (22, 3)
