@@ -2,8 +2,8 @@
 
 The fake (tests/ratelimited_rest.py) allows 50 requests/s globally and 5 messages per 5 s per
 channel, answering 429 with retry_after/global bodies and X-RateLimit-* headers like Discord.
-The bot side is the real thing: discord.py's HTTP client, DigestService, storage on SQLite (or
-PostgreSQL with --database).
+The bot side is the real thing: discord.py's HTTP client paced as the bot's is (bot/pacing.py),
+DigestService, storage on SQLite (or PostgreSQL with --database).
 
 The floor is the least time Discord's limits allow for the messages the fan-out had to post:
 messages / 50 s for the global limit (each channel gets one digest, well under its 5 per 5 s).
@@ -41,6 +41,7 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.digest_service import DigestService
+from bot.pacing import GlobalPacer
 from bot.settings import Settings
 from storage import subscriptions as subs
 from storage.db import create_engine, is_sqlite, make_sessionmaker, upgrade
@@ -113,7 +114,8 @@ async def _fan_out(base: str, url: str, schema: str | None, channels: int) -> di
             await subs.add_subscription(
                 session, guild_id=GUILD, channel_id=FIRST_CHANNEL + channel, schedule="on-new", created_by=1
             )
-    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    pacer = GlobalPacer()
+    http = discord.http.HTTPClient(asyncio.get_running_loop(), http_trace=pacer.trace_config())
     await http.static_login("bench-token")
     bot = RestOnlyBot(http)
     try:

@@ -10,8 +10,8 @@ A crash between 3 and 5 leaves a claim; step 1 of the next run resolves it witho
 
 A channel that answers 403 or 404 pauses its subscription (with the reason) and its guild's admins
 are told once; every other channel carries on. Discord's 429s are honoured by discord.py's HTTP
-client; `GlobalRateLimiter` keeps the whole process under the global 50 requests/s so a large
-fan-out does not run into them in the first place.
+client; the bot's `GlobalPacer` (bot/pacing.py) keeps every REST request of the process under the
+global 50 requests/s, so a large fan-out does not run into them in the first place.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-import time
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,13 +39,8 @@ from storage import subscriptions as subs
 
 log = logging.getLogger(__name__)
 
-# Discord allows a bot 50 requests per second across all routes. We release at most 49 in any
-# 1.04 s (47/s): measured on bench/bench_fanout.py, 50 per 1.03 s drew an occasional global 429
-# when requests bunched up on the way, 48 per 1.05 s none but only 86% of the ceiling.
-GLOBAL_REQUESTS_PER_SECOND = 49.0
-GLOBAL_WINDOW_SECONDS = 1.04
 # Channels posted to at once. Each channel is its own rate-limit bucket, so concurrency is what
-# lets a fan-out reach the global ceiling; the limiter above keeps it from exceeding it.
+# lets a fan-out reach the global ceiling; the bot's pacer keeps it from exceeding it.
 FANOUT_CONCURRENCY = 64
 # A channel that has not answered in this long is given up on for this run (its claim is kept
 # and recovered next time) so it cannot hold a fan-out slot forever.
@@ -69,39 +62,6 @@ def part_nonce(base: str, part: int) -> str:
     return nonce
 
 
-class GlobalRateLimiter:
-    """At most `rate` requests in any sliding second, shared by the whole process.
-
-    Release times are remembered; a request waits until fewer than `rate` were released in the
-    last second (plus a small margin for the trip to Discord). Waiting with the lock held keeps
-    releases in order; a waiter that wakes late does not cost the others their turn, because the
-    window counts actual releases rather than planned slots.
-    """
-
-    def __init__(
-        self,
-        rate: float = GLOBAL_REQUESTS_PER_SECOND,
-        clock: Callable[[], float] = time.monotonic,
-        window: float = GLOBAL_WINDOW_SECONDS,
-    ) -> None:
-        self._limit = int(rate)
-        self._window = window
-        self._clock = clock
-        self._released: deque[float] = deque()
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            while True:
-                now = self._clock()
-                while self._released and now - self._released[0] >= self._window:
-                    self._released.popleft()
-                if len(self._released) < self._limit:
-                    break
-                await asyncio.sleep(self._window - (now - self._released[0]))
-            self._released.append(self._clock())
-
-
 class Poster(Protocol):
     """What the service needs from Discord; `DiscordPoster` is the real one."""
 
@@ -115,13 +75,11 @@ class Poster(Protocol):
 class DiscordPoster:
     """Posts through discord.py's HTTP client (which honours 429 retry_after and bucket headers)."""
 
-    def __init__(self, bot: discord.Client, limiter: GlobalRateLimiter | None = None) -> None:
+    def __init__(self, bot: discord.Client) -> None:
         self.bot = bot
-        self.limiter = limiter or GlobalRateLimiter()
 
     async def send(self, channel_id: int, embeds: Sequence[discord.Embed], nonce: str) -> int:
         """Post one message with `nonce` and enforce_nonce; returns its id (the original one on a repeat)."""
-        await self.limiter.wait()
         with handle_message_parameters(
             embeds=list(embeds), nonce=nonce, allowed_mentions=discord.AllowedMentions.none()
         ) as params:
@@ -130,7 +88,6 @@ class DiscordPoster:
 
     async def find_by_nonce(self, channel_id: int, nonces: Sequence[str]) -> dict[str, int]:
         """Messages among the channel's recent ones that carry one of `nonces` (as nonce or footer marker)."""
-        await self.limiter.wait()
         messages: list[Any] = list(await self.bot.http.logs_from(channel_id, RECENT_MESSAGES_SCANNED))
         me = self.bot.user.id if self.bot.user else None
         found: dict[str, int] = {}
@@ -156,13 +113,11 @@ class DiscordPoster:
                 and channel.id != avoid_channel_id
                 and channel.permissions_for(guild.me).send_messages
             ):
-                await self.limiter.wait()
                 await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
                 return True
             owner = guild.owner or await self.bot.fetch_user(guild.owner_id) if guild.owner_id else None
             if owner is None:
                 return False
-            await self.limiter.wait()
             await owner.send(text)
             return True
         except discord.HTTPException as exc:
