@@ -5,9 +5,12 @@ channel, answering 429 with retry_after/global bodies and X-RateLimit-* headers 
 The bot side is the real thing: discord.py's HTTP client paced as the bot's is (bot/pacing.py),
 DigestService, storage on SQLite (or PostgreSQL with --database).
 
-The floor is the least time Discord's limits allow for the messages the fan-out had to post:
-messages / 50 s for the global limit (each channel gets one digest, well under its 5 per 5 s).
+The floor is the time Discord's limits allow for the messages the fan-out had to post: messages / 50 s
+at the global limit's rate (each channel gets one digest, well under its 5 per 5 s).
 `fraction_of_floor` = floor / fan-out time; the target (DESIGN.md §7) is >= 0.9 with no 429.
+Starting idle, a 50-in-any-second limit lets the first 50 go at once, so the least possible time is
+one second less (`burst_floor_seconds`, (ceil(messages / 50) - 1) s); `fraction_of_burst_floor`
+measures against that stricter bound.
 
 Prints JSON: per run, the fan-out time against the floor, 429s received, where the time went
 (until the first post, after the last) and the database statements issued.
@@ -60,9 +63,15 @@ FIRST_CHANNEL = 10_000
 
 
 def floor_seconds(messages: int, most_in_one_channel: int) -> float:
-    """The least time Discord's limits allow: the global 50/s, or one channel's 5 per 5 s if that binds."""
+    """The time Discord's limits allow at their rate: the global 50/s, or one channel's 5 per 5 s if that binds."""
     per_channel = max(0, math.ceil(most_in_one_channel / CHANNEL_LIMIT) - 1) * CHANNEL_WINDOW
     return max(messages / GLOBAL_PER_SECOND, per_channel)
+
+
+def burst_floor_seconds(messages: int, most_in_one_channel: int) -> float:
+    """The least time possible from idle: each full second lets another 50 go (and 5 per channel per 5 s)."""
+    per_channel = max(0, math.ceil(most_in_one_channel / CHANNEL_LIMIT) - 1) * CHANNEL_WINDOW
+    return max(max(0, math.ceil(messages / GLOBAL_PER_SECOND) - 1) * 1.0, per_channel)
 
 
 async def run_once(channels: int, database: str | None) -> dict[str, Any]:
@@ -146,8 +155,10 @@ async def _fan_out(base: str, url: str, schema: str | None, channels: int) -> di
     event.listen(engine.sync_engine, "before_cursor_execute", statement)
     event.listen(engine.sync_engine, "commit", commit)
     ingested = time.monotonic()
+    cpu = time.process_time()
     posted = await service.on_new_reports([meeting_id])
     finished = time.monotonic()
+    cpu = time.process_time() - cpu
     await http.close()
     await engine.dispose()
     return {
@@ -156,6 +167,7 @@ async def _fan_out(base: str, url: str, schema: str | None, channels: int) -> di
         "started": started,
         "ingested": ingested,
         "finished": finished,
+        "cpu": cpu,
         **counts,
     }
 
@@ -166,7 +178,9 @@ def _report(channels: int, run: dict[str, Any], stats: dict[str, Any]) -> dict[s
     times: list[float] = stats["post_times"]  # the fake's time.monotonic(): the same clock as ours on one machine
     first, last = times[0], times[-1]
     rate = (len(times) - 1) / (last - first) if last > first else float(len(times))
-    floor = floor_seconds(len(times), max(per_channel.values(), default=0))
+    most = max(per_channel.values(), default=0)
+    floor = floor_seconds(len(times), most)
+    burst_floor = burst_floor_seconds(len(times), most)
     fan_out = run["finished"] - run["ingested"]
     return {
         "bench": "fanout",
@@ -178,6 +192,8 @@ def _report(channels: int, run: dict[str, Any], stats: dict[str, Any]) -> dict[s
         "rate_limit_floor_seconds": round(floor, 2),
         "fan_out_seconds": round(fan_out, 2),
         "fraction_of_floor": round(floor / fan_out, 3),
+        "burst_floor_seconds": round(burst_floor, 2),
+        "fraction_of_burst_floor": round(burst_floor / fan_out, 3),
         "messages_per_second": round(rate, 2),
         "ceiling_per_second": GLOBAL_PER_SECOND,
         "fraction_of_ceiling": round(rate / GLOBAL_PER_SECOND, 3),
@@ -189,6 +205,7 @@ def _report(channels: int, run: dict[str, Any], stats: dict[str, Any]) -> dict[s
         "requests": stats["requests"],
         "db_statements": run["statements"],
         "db_commits": run["commits"],
+        "bot_cpu_seconds": round(run["cpu"], 2),
         "new_report_to_last_post_seconds": round(run["finished"] - run["started"], 2),
     }
 
@@ -199,6 +216,7 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "runs": len(runs),
         "fraction_of_floor_median": statistics.median(fractions),
         "fraction_of_floor_worst": min(fractions),
+        "fraction_of_burst_floor_worst": min(r["fraction_of_burst_floor"] for r in runs),
         "fan_out_seconds_median": statistics.median(r["fan_out_seconds"] for r in runs),
         "http_429s_total": sum(r["http_429s"] for r in runs),
         "all_channels_exactly_once": all(r["channels_with_exactly_one_message"] == r["channels"] for r in runs),
