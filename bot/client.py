@@ -18,6 +18,7 @@ from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import health
+from bot.pacing import GlobalPacer
 from bot.paginator import DEFAULT_TIMEOUT
 from bot.settings import Settings
 from bot.tree import NecDigestTree, command_name, elapsed_ms
@@ -60,16 +61,20 @@ class NecDigestBot(commands.Bot):
         *,
         cogs: Sequence[str] = COGS,
         view_timeout: float = DEFAULT_TIMEOUT,
+        pacer: GlobalPacer | None = None,
         **options: Any,
     ) -> None:
         intents = discord.Intents.default()
         intents.message_content = False
+        # Every REST request of this client takes a slot of the global limit (bot/pacing.py).
+        self.pacer = pacer or GlobalPacer(settings.global_requests_per_second)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
             tree_cls=NecDigestTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            http_trace=self.pacer.trace_config(),
             **options,
         )
         self.settings = settings

@@ -132,21 +132,20 @@ class DigestScheduler:
             await self.bot.wait_until_ready()
         now = self.now()
         async with self.sessions.begin() as session:
-            every = await subs.list_subscriptions(session, now=now)
-            unfinished = {c.subscription_id for c in await subs.pending_claims(session)}
-            todo: list[int] = []
-            for sub in every:
-                if sub.state != subs.ACTIVE or not self.service.serves(sub.guild_id):
-                    continue
-                if sub.id in unfinished:
-                    todo.append(sub.id)
-                    continue
-                due = await subs.due_meeting_rows(session, sub.id)
-                if not due:
-                    continue
-                previous = parse_schedule(sub.schedule, sub.timezone).previous_fire(now)
-                if sub.schedule == ON_NEW or (previous is not None and due[0].ingested_at <= previous):
-                    todo.append(sub.id)
+            work = await subs.due_work(session)  # every active subscription, in a few queries
+        todo: list[int] = []
+        for item in work:
+            sub = item.subscription
+            if not self.service.serves(sub.guild_id):
+                continue
+            if item.pending:
+                todo.append(sub.id)
+                continue
+            if not item.due:
+                continue
+            previous = parse_schedule(sub.schedule, sub.timezone).previous_fire(now)
+            if sub.schedule == ON_NEW or (previous is not None and item.due[0].ingested_at <= previous):
+                todo.append(sub.id)
         if todo:
             log.info("catching up %d subscription(s) that fell due while the bot was down", len(todo))
         return await self.service.fan_out(todo)

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     shard_count: int | None = None
     shard_ids: str | None = Field(default=None, description="Comma-separated shard ids this process runs")
     poll_interval_seconds: int = Field(default=300, ge=5)
+    global_requests_per_second: int = Field(
+        default=50, ge=1, description="Discord's global REST limit for this process (per token)"
+    )
     auto_subscribe_channels: str = "nec-reports,clp-*"
     allow_private_urls: bool = False
     log_level: str = "INFO"

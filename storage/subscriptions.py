@@ -39,6 +39,9 @@ FAILED = "failed"
 SEEN = "seen"  # never posted on purpose: history from a source's first fetch
 DONE = (POSTED, SEEN)
 MAX_FILTER_CHARS = 100
+# Rows per multi-row statement and ids per IN list: few round trips, and well under SQLite's
+# 32,766 bound parameters (a claim row binds 5).
+BATCH_ROWS = 500
 
 subscriptions: sa.Table = m.Subscription.__table__  # type: ignore[assignment]
 posts: sa.Table = m.Post.__table__  # type: ignore[assignment]
@@ -63,6 +66,29 @@ class DueMeeting:
 
     meeting_id: int
     ingested_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DueWork:
+    """One active subscription's share of a fan-out: the meetings it has due and the claims a crash left unfinished."""
+
+    subscription: SubscriptionView
+    due: list[DueMeeting]
+    pending: list[Claim]
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A claimed post that went out: record `message_id` on the claim and move the subscription's cursor."""
+
+    post_id: int
+    message_id: int
+    subscription_id: int
+    advance_to: datetime | None = None
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH_ROWS) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def utc(moment: datetime | None) -> datetime | None:
@@ -326,6 +352,101 @@ async def mark_failed(session: AsyncSession, post_ids: Sequence[int]) -> None:
         await session.execute(sa.update(posts).where(posts.c.id.in_(list(post_ids))).values(status=FAILED))
 
 
+async def claim_posts(
+    session: AsyncSession, wanted: Sequence[tuple[int, int, str]], *, now: datetime | None = None
+) -> list[Claim]:
+    """Claim many (subscription id, meeting id, nonce) at once, one INSERT per BATCH_ROWS; returns the claims made.
+
+    A pair that already has a row (posted, seen, or a claim someone else holds or a crash left)
+    is not claimed and not returned: the caller leaves that subscription to `claim_post` and the
+    recovery of unfinished claims, which look at the existing row.
+    """
+    moment = now or _now()
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
+    made: list[Claim] = []
+    for chunk in _chunks(wanted):
+        rows = [
+            {"subscription_id": sid, "meeting_id": mid, "status": CLAIMED, "nonce": nonce, "claimed_at": moment}
+            for sid, mid, nonce in chunk
+        ]
+        insert = (
+            dialect.insert(posts)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning(posts.c.id, posts.c.subscription_id, posts.c.meeting_id, posts.c.nonce)
+        )
+        for row in (await session.execute(insert)).all():
+            made.append(Claim(int(row.id), int(row.subscription_id), int(row.meeting_id), row.nonce, CLAIMED, None))
+    return made
+
+
+async def record_posted(session: AsyncSession, posted: Sequence[Posted], *, now: datetime | None = None) -> None:
+    """Record many posts that went out (message ids, then cursors) in two statements per BATCH_ROWS."""
+    moment = now or _now()
+    update = (
+        sa.update(posts)
+        .where(posts.c.id == sa.bindparam("b_post_id"))
+        .values(status=POSTED, message_id=sa.bindparam("b_message_id"), posted_at=moment)
+    )
+    for chunk in _chunks(posted):
+        params = [{"b_post_id": p.post_id, "b_message_id": p.message_id} for p in chunk]
+        await session.execute(update, params)
+    cursors: dict[datetime, list[int]] = {}
+    for p in posted:
+        if p.advance_to is not None:
+            cursors.setdefault(p.advance_to, []).append(p.subscription_id)
+    for moment_to, ids in cursors.items():
+        await advance_cursors(session, sorted(set(ids)), moment_to)
+
+
+async def due_work(
+    session: AsyncSession, *, subscription_ids: Sequence[int] | None = None, schedule: str | None = None
+) -> list[DueWork]:
+    """Active subscriptions (these ids, or all; only those with `schedule` when given), each with its due
+    meetings (as `due_meeting_rows`, no filters) and unfinished claims: four queries however many there are."""
+    query = sa.select(subscriptions).where(subscriptions.c.state == ACTIVE).order_by(subscriptions.c.id)
+    if schedule is not None:
+        query = query.where(subscriptions.c.schedule == schedule)
+    if subscription_ids is None:
+        rows = list((await session.execute(query)).all())
+    else:
+        rows = []
+        for chunk in _chunks(sorted(set(subscription_ids))):
+            rows += (await session.execute(query.where(subscriptions.c.id.in_(list(chunk))))).all()
+    if not rows:
+        return []
+    cursors: dict[int, datetime] = {}
+    for row in rows:
+        cursor = utc(row.cursor_ingested_at) or utc(row.created_at)
+        assert cursor is not None
+        cursors[row.id] = cursor
+    meetings = [
+        DueMeeting(int(mid), moment)
+        for mid, _day, ingested in await meetings_ingested_since(session, min(cursors.values()))
+        if (moment := utc(ingested)) is not None
+    ]
+    meetings.sort(key=lambda d: d.ingested_at)
+    wanted = set(cursors)
+    done: set[tuple[int, int]] = set()
+    for chunk in _chunks([d.meeting_id for d in meetings]):
+        pairs = sa.select(posts.c.subscription_id, posts.c.meeting_id).where(
+            posts.c.meeting_id.in_(list(chunk)), posts.c.status.in_(DONE)
+        )
+        done.update((int(s), int(m)) for s, m in (await session.execute(pairs)).all() if s in wanted)
+    pending: dict[int, list[Claim]] = {}
+    for claim in await pending_claims(session):
+        if claim.subscription_id in wanted:
+            pending.setdefault(claim.subscription_id, []).append(claim)
+    return [
+        DueWork(
+            subscription=_view(row),
+            due=[d for d in meetings if d.ingested_at > cursors[row.id] and (row.id, d.meeting_id) not in done],
+            pending=pending.get(row.id, []),
+        )
+        for row in rows
+    ]
+
+
 async def pending_claims(session: AsyncSession, subscription_id: int | None = None) -> list[Claim]:
     """Claims not yet posted (a crash between claim and record, or a refused channel), oldest first."""
     query = sa.select(posts).where(posts.c.status.in_([CLAIMED, FAILED])).order_by(posts.c.id)
@@ -411,6 +532,19 @@ async def advance_cursor(session: AsyncSession, subscription_id: int, to: dateti
         )
         .values(cursor_ingested_at=to)
     )
+
+
+async def advance_cursors(session: AsyncSession, subscription_ids: Sequence[int], to: datetime) -> None:
+    """`advance_cursor` for many subscriptions, one UPDATE per BATCH_ROWS."""
+    for chunk in _chunks(subscription_ids):
+        await session.execute(
+            sa.update(subscriptions)
+            .where(
+                subscriptions.c.id.in_(list(chunk)),
+                sa.or_(subscriptions.c.cursor_ingested_at.is_(None), subscriptions.c.cursor_ingested_at < to),
+            )
+            .values(cursor_ingested_at=to)
+        )
 
 
 async def mark_seen(session: AsyncSession, meeting_ids: Sequence[int], *, now: datetime | None = None) -> int:

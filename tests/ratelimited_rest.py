@@ -1,6 +1,7 @@
 """A local stand-in for Discord's REST message endpoints that enforces Discord's documented rate limits.
 
-- Global: 50 requests per second per bot; beyond it, 429 with `"global": true` and X-RateLimit-Global.
+- Global: 50 requests in any second per bot, whatever the route; beyond it, 429 with `"global": true`
+  and X-RateLimit-Global. `arrivals` keeps the time of every request counted against it.
 - Per route and channel: POST /channels/{id}/messages allows 5 per 5 seconds; every answer carries
   X-RateLimit-Limit / -Remaining / -Reset / -Reset-After / -Bucket, and a 429 carries Retry-After,
   X-RateLimit-Scope and a JSON body with `retry_after` (seconds, float) and `global`.
@@ -55,6 +56,7 @@ class RateLimitedRest:
     scripted_429s: int = 0
     post_times: list[float] = field(default_factory=list)
     attempts: dict[int, list[float]] = field(default_factory=dict)
+    arrivals: list[float] = field(default_factory=list)
     _window: deque[float] = field(default_factory=deque)
     _buckets: dict[int, _Bucket] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1_200_000_000_000_000_000))
@@ -74,7 +76,12 @@ class RateLimitedRest:
         if len(self._window) >= GLOBAL_PER_SECOND:
             return False
         self._window.append(now)
+        self.arrivals.append(now)
         return True
+
+    def _global_429(self, now: float) -> web.Response:
+        self.global_429s += 1
+        return self._too_many(1.0 - (now - self._window[0]), is_global=True, scope="global")
 
     def _too_many(self, retry_after: float, *, is_global: bool, scope: str) -> web.Response:
         # discord.py treats a 429 without `Via` as a Cloudflare ban (no retry); Discord sends one.
@@ -86,10 +93,16 @@ class RateLimitedRest:
 
     async def _me(self, request: web.Request) -> web.Response:
         self.requests += 1
+        now = time.monotonic()
+        if not self._global_ok(now):
+            return self._global_429(now)
         return _json(BOT_USER)
 
     async def _history(self, request: web.Request) -> web.Response:
         self.requests += 1
+        now = time.monotonic()
+        if not self._global_ok(now):
+            return self._global_429(now)
         channel_id = int(request.match_info["channel_id"])
         limit = int(request.query.get("limit", "50"))
         return _json(list(reversed(self.messages.get(channel_id, [])))[:limit])
@@ -100,9 +113,7 @@ class RateLimitedRest:
         channel_id = int(request.match_info["channel_id"])
         self.attempts.setdefault(channel_id, []).append(now)
         if not self._global_ok(now):
-            self.global_429s += 1
-            retry = 1.0 - (now - self._window[0])
-            return self._too_many(retry, is_global=True, scope="global")
+            return self._global_429(now)
         if channel_id in self.once_429:
             retry = self.once_429.pop(channel_id)
             self.scripted_429s += 1

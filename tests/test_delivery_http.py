@@ -16,6 +16,7 @@ import discord.http
 import pytest
 
 from bot.digest_service import DigestService, DiscordPoster
+from bot.pacing import GlobalPacer
 from storage import subscriptions as subs
 from tests.delivery_support import add_meeting, settings, simple_meeting_view
 from tests.ratelimited_rest import RateLimitedRest, RestOnlyBot
@@ -41,7 +42,7 @@ class AdminInbox(DiscordPoster):
 async def rest(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[RateLimitedRest, discord.http.HTTPClient]]:
     fake = RateLimitedRest()
     monkeypatch.setattr(discord.http.Route, "BASE", await fake.start())
-    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    http = discord.http.HTTPClient(asyncio.get_running_loop(), http_trace=GlobalPacer().trace_config())
     await http.static_login("test-token")
     yield fake, http
     await http.close()
