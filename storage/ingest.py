@@ -1,20 +1,51 @@
-"""Store one parsed report: idempotent, merging reports of one meeting, never keeping stale rows."""
+"""Store one parsed report: idempotent, merging reports of one meeting, never keeping stale rows.
+
+What an ingest costs is mostly round trips, so they are counted (bench/bench_storage.py reports
+statements per report). A new report whose meeting, people and topics are already known takes
+twelve: one lookup (same text, same URL, near-duplicate candidates and the meeting's id), one for
+the ids of its people and topics, then one INSERT per table written. New meetings, people, topics
+and aliases add one statement each kind. The work runs as plain synchronous code on the session's
+connection (`run_sync`), which spares the async adaptation of every statement.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.elements import BindParameter
 
 from digests.model import ParsedReport
 from digests.views import IngestOutcome
 from storage import models as m
-from storage.knowledge import seed_people_knowledge
+from storage.knowledge import knowledge_rows
 from storage.names import name_key, title_key
-from storage.similarity import body_hash, estimate_jaccard, jaccard, signature, words
+from storage.similarity import estimate_jaccard, hash_words, jaccard, sketch_words, words
 from storage.upsert import insert_ignore, upsert_ids
 
 log = logging.getLogger(__name__)
@@ -23,6 +54,8 @@ DEFAULT_BODY = "Labour NEC"
 NEAR_DUPLICATE = 0.9
 # The sketch estimate is within a few points of the truth; only candidates above this get the exact check.
 SKETCH_PREFILTER = 0.75
+# Near-duplicate candidates looked at per ingest (same title or same meeting, oldest first).
+MAX_CANDIDATES = 50
 REDACTED = "[private detail removed]"
 
 
@@ -43,10 +76,15 @@ class _Scrubber:
 
 
 def _table(model: type[m.Base]) -> Table:
-    # Core inserts: executemany without the ORM's bulk bookkeeping (3-4x faster per report).
+    # Core statements: executemany without the ORM's bulk bookkeeping (3-4x faster per report).
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+REPORTS, MEETINGS = _table(m.Report), _table(m.Meeting)
+PEOPLE, TOPICS = _table(m.Person), _table(m.Topic)
+ALIASES, ROLES = _table(m.PersonAlias), _table(m.PersonRole)
 
 
 def _report_text(parsed: ParsedReport) -> str:
@@ -56,58 +94,212 @@ def _report_text(parsed: ParsedReport) -> str:
     return "\n\n".join(parts)
 
 
-async def _meeting_id(session: AsyncSession, body: str, parsed: ParsedReport) -> int | None:
-    if parsed.meeting_date is None:
-        return None
-    await insert_ignore(session, m.Meeting.__table__, [{"body": body, "meeting_date": parsed.meeting_date}])
-    found = await session.scalar(
-        select(m.Meeting.id).where(m.Meeting.body == body, m.Meeting.meeting_date == parsed.meeting_date)
-    )
+# ---------------------------------------------------------------- what is stored already
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """The columns of a stored report that ingest decisions need (never its whole text)."""
+
+    id: int
+    url: str | None
+    body_hash: str
+    meeting_id: int | None
+    source_id: int | None
+    title: str
+    signature: str
+
+
+_STORED_COLUMNS = ("id", "url", "body_hash", "meeting_id", "source_id", "title", "signature")
+_EXACT, _NEAR, _MEETING = 0, 1, 2
+
+
+@lru_cache(maxsize=8)
+def _lookup_statement(*, url: bool, key: bool, meeting: bool) -> Executable:
+    """Reports with this text or URL, up to 50 near-duplicate candidates, and the meeting's id: one round trip.
+
+    Candidates share the title or the meeting (found by body and date, so the meeting row need not
+    exist yet); every branch is an index lookup, so the check costs the same at any corpus size.
+    """
+    columns = [REPORTS.c[name] for name in _STORED_COLUMNS]
+    same = REPORTS.c.body_hash == bindparam("digest")
+    if url:
+        same = or_(same, REPORTS.c.url == bindparam("url"))
+    branches = [select(literal_column(str(_EXACT)).label("kind"), *columns).where(same)]
+    conditions = [REPORTS.c.title_key == bindparam("key")] if key else []
+    if meeting:
+        this_meeting = and_(MEETINGS.c.body == bindparam("body"), MEETINGS.c.meeting_date == bindparam("meeting_date"))
+        conditions.append(REPORTS.c.meeting_id == select(MEETINGS.c.id).where(this_meeting).scalar_subquery())
+        no_value = [null()] * (len(columns) - 1)
+        branches.append(select(literal_column(str(_MEETING)), MEETINGS.c.id, *no_value).where(this_meeting))
+    if conditions:
+        near = (
+            select(literal_column(str(_NEAR)).label("kind"), *columns)
+            .where(or_(*conditions))
+            .order_by(REPORTS.c.id)
+            .limit(MAX_CANDIDATES)
+        )
+        branches.append(select(near.subquery()))
+    return union_all(*branches) if len(branches) > 1 else branches[0]
+
+
+@dataclass(slots=True)
+class _Found:
+    same: list[_Stored]
+    candidates: list[_Stored]
+    meeting_id: int | None
+
+
+def _lookup(conn: Connection, *, digest: str, url: str | None, key: str, body: str, day: date | None) -> _Found:
+    """Reports with the same text or URL, near-duplicate candidates (oldest first), the meeting if stored."""
+    params: dict[str, Any] = {"digest": digest}
+    if url:
+        params["url"] = url
+    if key:
+        params["key"] = key
+    if day is not None:
+        params["body"] = body
+        params["meeting_date"] = day
+    found = _Found([], [], None)
+    stmt = _lookup_statement(url=bool(url), key=bool(key), meeting=day is not None)
+    for kind, *row in conn.execute(stmt, params).tuples():
+        if kind == _MEETING:
+            found.meeting_id = row[0]
+        else:
+            (found.candidates if kind == _NEAR else found.same).append(_Stored(*row))
+    found.candidates.sort(key=lambda r: r.id)
     return found
 
 
-async def _people_ids(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
-    clean = sorted({n.strip() for n in names if n and n.strip()})
-    return await upsert_ids(session, m.Person.__table__, [{"name": n, "key": name_key(n)} for n in clean], key="name")
-
-
-async def _topic_ids(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
-    clean = sorted({n.strip() for n in names if n and n.strip()})
-    return await upsert_ids(session, m.Topic.__table__, [{"name": n} for n in clean], key="name")
-
-
-async def _find_republished(
-    session: AsyncSession, *, sig: str, text: str, meeting_id: int | None, key: str
-) -> m.Report | None:
+def _find_republished(conn: Connection, *, sig: str, text: str, candidates: list[_Stored]) -> _Stored | None:
     """A stored report whose body is near-identical: same meeting or same title, shingles >= 0.9 alike."""
-    conditions = [m.Report.title_key == key] if key else []
-    if meeting_id is not None:
-        conditions.append(m.Report.meeting_id == meeting_id)
-    if not conditions:
-        return None
-    candidates = await session.execute(
-        select(m.Report.id, m.Report.signature).where(or_(*conditions)).order_by(m.Report.id).limit(50)
-    )
-    for report_id, other_sig in candidates.tuples():
-        if estimate_jaccard(sig, other_sig) < SKETCH_PREFILTER:
+    for candidate in candidates:
+        if estimate_jaccard(sig, candidate.signature) < SKETCH_PREFILTER:
             continue
-        other = await session.get(m.Report, report_id)
-        if other is not None and jaccard(text, other.clean_text) >= NEAR_DUPLICATE:
-            return other
+        other_text = conn.scalar(select(REPORTS.c.clean_text).where(REPORTS.c.id == candidate.id))
+        if other_text is not None and jaccard(text, other_text) >= NEAR_DUPLICATE:
+            return candidate
     return None
 
 
-async def _delete_children(session: AsyncSession, report_id: int) -> None:
+# Written as text so that SQLAlchemy caches its compiled form (ON CONFLICT constructs are compiled
+# on every execution); SQLite (3.35+) and PostgreSQL accept the same statement.
+_MEETING_UPSERT = (
+    sql_text(
+        "INSERT INTO meetings (body, meeting_date) VALUES (:body, :meeting_date) "
+        "ON CONFLICT (body, meeting_date) DO UPDATE SET body = excluded.body RETURNING id"
+    )
+    .bindparams(bindparam("body", type_=String()), bindparam("meeting_date", type_=MEETINGS.c.meeting_date.type))
+    .columns(id=Integer())
+)
+
+
+def _meeting_id(conn: Connection, found: _Found, body: str, day: date | None) -> int | None:
+    if day is None:
+        return None
+    if found.meeting_id is not None:
+        return found.meeting_id
+    new_id: int = conn.execute(_MEETING_UPSERT, {"body": body, "meeting_date": day}).scalar_one()
+    return new_id
+
+
+# ---------------------------------------------------------------- people, topics and what we know of them
+
+_PEOPLE, _TOPICS, _ALIASES, _ROLES = 0, 1, 2, 3
+
+
+@lru_cache(maxsize=4)
+def _known_statement(*, topics: bool) -> Executable:
+    """Ids of the named people and topics, and the aliases and roles those people already have."""
+    names: BindParameter[list[str]] = bindparam("people", expanding=True)
+    branches = [
+        select(literal_column(str(_PEOPLE)).label("kind"), PEOPLE.c.id, PEOPLE.c.name, null()).where(
+            PEOPLE.c.name.in_(names)
+        ),
+        select(literal_column(str(_ALIASES)), ALIASES.c.person_id, ALIASES.c.key, null())
+        .join(PEOPLE, PEOPLE.c.id == ALIASES.c.person_id)
+        .where(PEOPLE.c.name.in_(names)),
+        # Dates as text: a role found here is only skipped, so a different rendering costs an insert at most.
+        select(literal_column(str(_ROLES)), ROLES.c.person_id, ROLES.c.role, cast(ROLES.c.start_date, String()))
+        .join(PEOPLE, PEOPLE.c.id == ROLES.c.person_id)
+        .where(PEOPLE.c.name.in_(names)),
+    ]
+    if topics:
+        branches.append(
+            select(literal_column(str(_TOPICS)), TOPICS.c.id, TOPICS.c.name, null()).where(
+                TOPICS.c.name.in_(bindparam("topics", expanding=True))
+            )
+        )
+    return union_all(*branches)
+
+
+@dataclass(slots=True)
+class _Names:
+    people: dict[str, int]
+    topics: dict[str, int]
+
+
+def _clean(names: Iterable[str]) -> list[str]:
+    return sorted({n.strip() for n in names if n and n.strip()})
+
+
+def _store_names(
+    conn: Connection, person_names: Iterable[str], topic_names: Iterable[str], aliases: list[tuple[str, str, str]]
+) -> _Names:
+    """Ids of every person and topic (creating new ones), with knowledge-base roles and aliases seeded.
+
+    `aliases` are (person name, alias, alias key) from the report. Existing rows are read in one
+    statement and only missing ones written; every write stays an upsert, so concurrent ingests agree.
+    """
+    people_wanted, topics_wanted = _clean(person_names), _clean(topic_names)
+    people: dict[str, int] = {}
+    topics: dict[str, int] = {}
+    have_aliases: set[tuple[int, str]] = set()
+    have_roles: set[tuple[int, str, str | None]] = set()
+    if people_wanted or topics_wanted:
+        params = {"people": people_wanted, "topics": topics_wanted} if topics_wanted else {"people": people_wanted}
+        for kind, ident, name, extra in conn.execute(_known_statement(topics=bool(topics_wanted)), params).tuples():
+            if kind == _PEOPLE:
+                people[name] = ident
+            elif kind == _TOPICS:
+                topics[name] = ident
+            elif kind == _ALIASES:
+                have_aliases.add((ident, name))
+            else:
+                have_roles.add((ident, name, extra))
+    missing_people = [n for n in people_wanted if n not in people]
+    people.update(upsert_ids(conn, PEOPLE, [{"name": n, "key": name_key(n)} for n in missing_people], key="name"))
+    missing_topics = [n for n in topics_wanted if n not in topics]
+    topics.update(upsert_ids(conn, TOPICS, [{"name": n} for n in missing_topics], key="name"))
+
+    role_rows, alias_rows = knowledge_rows({name: people[name] for name in people_wanted})
+    role_rows = [
+        r
+        for r in role_rows
+        if (r["person_id"], r["role"], r["start_date"].isoformat() if r["start_date"] else None) not in have_roles
+    ]
+    insert_ignore(conn, ROLES, role_rows)
+    # The knowledge base's aliases first: on a clash of keys its spelling is the one kept.
+    alias_rows += [{"person_id": people[name], "alias": alias, "key": key} for name, alias, key in aliases]
+    insert_ignore(conn, ALIASES, [r for r in alias_rows if (r["person_id"], r["key"]) not in have_aliases])
+    return _Names(people, topics)
+
+
+# ---------------------------------------------------------------- writing a report's rows
+
+
+def _delete_children(conn: Connection, report_id: int) -> None:
     # Decision topics and people go with their decisions (ON DELETE CASCADE).
     for model in (m.SearchDoc, m.Mention, m.ReportPerson, m.ReportAuthor, m.ReportTopic, m.Decision, m.Section):
-        await session.execute(delete(model).where(model.report_id == report_id))
+        table = _table(model)
+        conn.execute(delete(table).where(table.c.report_id == report_id))
 
 
-async def _drop_meeting_if_orphaned(session: AsyncSession, meeting_id: int) -> None:
-    reports = await session.scalar(select(func.count()).where(m.Report.meeting_id == meeting_id))
-    posts = await session.scalar(select(func.count()).where(m.Post.meeting_id == meeting_id))
+def _drop_meeting_if_orphaned(conn: Connection, meeting_id: int) -> None:
+    reports = conn.scalar(select(func.count()).where(m.Report.meeting_id == meeting_id))
+    posts = conn.scalar(select(func.count()).where(m.Post.meeting_id == meeting_id))
     if not reports and not posts:
-        await session.execute(delete(m.Meeting).where(m.Meeting.id == meeting_id))
+        conn.execute(delete(MEETINGS).where(MEETINGS.c.id == meeting_id))
 
 
 def _section_of(sentence: str, sections: Sequence[tuple[str | None, str]]) -> str | None:
@@ -117,65 +309,81 @@ def _section_of(sentence: str, sections: Sequence[tuple[str | None, str]]) -> st
     return None
 
 
-async def _write_children(
-    session: AsyncSession, report_id: int, meeting_id: int | None, parsed: ParsedReport, scrub: _Scrubber, title: str
+def _insert_rows(conn: Connection, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(_table(model)), rows)
+
+
+def _insert_positioned(conn: Connection, model: type[m.Base], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows that each carry a distinct `position`; their new ids, in position order.
+
+    One multi-row INSERT ... RETURNING: asking SQLAlchemy to sort RETURNING by parameter order makes
+    it fall back to one statement per row on SQLite, so the rows come back with their position.
+    """
+    if not rows:
+        return []
+    table = _table(model)
+    ids = dict(conn.execute(insert(table).returning(table.c.position, table.c.id), rows).tuples().all())
+    return [ids[row["position"]] for row in rows]
+
+
+def _write_children(
+    conn: Connection, report_id: int, meeting_id: int | None, parsed: ParsedReport, scrub: _Scrubber, title: str
 ) -> None:
     sections = [(scrub.opt(s.heading), scrub(s.text)) for s in parsed.sections]
-    section_ids: list[int] = []
-    if sections:
-        result = await session.execute(
-            insert(_table(m.Section)).returning(_table(m.Section).c.id, sort_by_parameter_order=True),
-            [
-                {"report_id": report_id, "position": i, "heading": heading, "text": text}
-                for i, (heading, text) in enumerate(sections)
-            ],
-        )
-        section_ids = list(result.scalars())
+    section_ids = _insert_positioned(
+        conn,
+        m.Section,
+        [
+            {"report_id": report_id, "position": i, "heading": heading, "text": text}
+            for i, (heading, text) in enumerate(sections)
+        ],
+    )
 
     meeting_date = parsed.meeting_date if meeting_id is not None else None
-    decision_ids: list[int] = []
-    if parsed.decisions:
-        result = await session.execute(
-            insert(_table(m.Decision)).returning(_table(m.Decision).c.id, sort_by_parameter_order=True),
-            [
-                {
-                    "report_id": report_id,
-                    "meeting_id": meeting_id,
-                    "meeting_date": meeting_date,
-                    "position": i,
-                    "section": scrub.opt(d.section),
-                    "text": scrub(d.text),
-                    "subject": scrub(d.subject or d.text),
-                    "votes_for": d.tally.votes_for if d.tally else None,
-                    "votes_against": d.tally.votes_against if d.tally else None,
-                    "abstain": d.tally.abstain if d.tally else None,
-                    "unanimous": bool(d.tally and d.tally.unanimous),
-                    "committee": d.committee,
-                }
-                for i, d in enumerate(parsed.decisions)
-            ],
-        )
-        decision_ids = list(result.scalars())
+    decision_ids = _insert_positioned(
+        conn,
+        m.Decision,
+        [
+            {
+                "report_id": report_id,
+                "meeting_id": meeting_id,
+                "meeting_date": meeting_date,
+                "position": i,
+                "section": scrub.opt(d.section),
+                "text": scrub(d.text),
+                "subject": scrub(d.subject or d.text),
+                "votes_for": d.tally.votes_for if d.tally else None,
+                "votes_against": d.tally.votes_against if d.tally else None,
+                "abstain": d.tally.abstain if d.tally else None,
+                "unanimous": bool(d.tally and d.tally.unanimous),
+                "committee": d.committee,
+            }
+            for i, d in enumerate(parsed.decisions)
+        ],
+    )
 
     person_names = [*parsed.authors, *(p.name for p in parsed.people), *(n for d in parsed.decisions for n in d.people)]
-    people = await _people_ids(session, person_names)
-    await seed_people_knowledge(session, people)
     topic_names = [*parsed.topics, *(t for d in parsed.decisions for t in d.topics)]
-    topics = await _topic_ids(session, topic_names)
+    aliases: list[tuple[str, str, str]] = []
+    for person in parsed.people:
+        if person.name.strip():
+            for alias in person.aliases:
+                key = name_key(alias)
+                if key and key != name_key(person.name):
+                    aliases.append((person.name.strip(), alias.strip()[:200], key[:200]))
+    names = _store_names(conn, person_names, topic_names, aliases)
+    people, topics = names.people, names.topics
 
     authors: dict[int, int] = {}
     for position, author in enumerate(parsed.authors):
         if author.strip():
             authors.setdefault(people[author.strip()], position)
-    if authors:
-        await session.execute(
-            insert(_table(m.ReportAuthor)),
-            [{"report_id": report_id, "person_id": pid, "position": pos} for pid, pos in authors.items()],
-        )
+    author_rows = [{"report_id": report_id, "person_id": pid, "position": pos} for pid, pos in authors.items()]
+    _insert_rows(conn, m.ReportAuthor, author_rows)
 
     counts: dict[int, int] = {}
     mention_rows: list[dict[str, Any]] = []
-    alias_rows: list[dict[str, Any]] = []
     for person in parsed.people:
         if not person.name.strip():
             continue
@@ -194,24 +402,13 @@ async def _write_children(
                         "sentence": clean,
                     }
                 )
-        for alias in person.aliases:
-            key = name_key(alias)
-            if key and key != name_key(person.name):
-                alias_rows.append({"person_id": pid, "alias": alias.strip()[:200], "key": key[:200]})
-    if counts:
-        await session.execute(
-            insert(_table(m.ReportPerson)),
-            [{"report_id": report_id, "person_id": pid, "mentions": n} for pid, n in counts.items()],
-        )
-    if mention_rows:
-        await session.execute(insert(_table(m.Mention)), mention_rows)
-    await insert_ignore(session, m.PersonAlias.__table__, alias_rows)
+    _insert_rows(
+        conn, m.ReportPerson, [{"report_id": report_id, "person_id": pid, "mentions": n} for pid, n in counts.items()]
+    )
+    _insert_rows(conn, m.Mention, mention_rows)
 
     report_topics = {topics[t.strip()] for t in topic_names if t.strip()}
-    if report_topics:
-        await session.execute(
-            insert(_table(m.ReportTopic)), [{"report_id": report_id, "topic_id": tid} for tid in sorted(report_topics)]
-        )
+    _insert_rows(conn, m.ReportTopic, [{"report_id": report_id, "topic_id": tid} for tid in sorted(report_topics)])
     decision_topic_rows = []
     decision_people_rows = []
     for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True):
@@ -219,10 +416,8 @@ async def _write_children(
             decision_topic_rows.append({"decision_id": decision_id, "topic_id": tid})
         for pid in sorted({people[n.strip()] for n in decision.people if n.strip()}):
             decision_people_rows.append({"decision_id": decision_id, "person_id": pid, "relation": "named"})
-    if decision_topic_rows:
-        await session.execute(insert(_table(m.DecisionTopic)), decision_topic_rows)
-    if decision_people_rows:
-        await session.execute(insert(_table(m.DecisionPerson)), decision_people_rows)
+    _insert_rows(conn, m.DecisionTopic, decision_topic_rows)
+    _insert_rows(conn, m.DecisionPerson, decision_people_rows)
 
     # Full text: the title (with the whole body when there are no sections), each section, each decision.
     docs: list[dict[str, Any]] = [
@@ -248,50 +443,47 @@ async def _write_children(
                 "text": scrub(decision.text),
             }
         )
-    await session.execute(insert(_table(m.SearchDoc)), docs)
+    _insert_rows(conn, m.SearchDoc, docs)
 
 
-async def store_report(
-    session: AsyncSession, parsed: ParsedReport, *, url: str | None, source_id: int | None = None
-) -> IngestOutcome:
-    """Store `parsed` once: "added", "updated" (same URL, new body), or "skipped" (already stored).
+# ---------------------------------------------------------------- the entry point
 
-    The caller owns the transaction (`async with sessions.begin() as session`).
-    """
+
+def _store(conn: Connection, parsed: ParsedReport, url: str | None, source_id: int | None) -> IngestOutcome:
     scrub = _Scrubber(parsed)
     text = scrub(_report_text(parsed))
     target = url or parsed.title or "report"
-    if not words(text):
+    tokens = words(text)
+    if not tokens:
         return IngestOutcome(target=target, status="failed", reason="no report text found")
-    digest = body_hash(text)
+    digest = hash_words(tokens)
     title = (scrub(parsed.title or "").strip() or "Untitled report")[:500]
 
     def outcome(status: str, reason: str | None = None, meeting_id: int | None = None) -> IngestOutcome:
         return IngestOutcome(target, status, reason, title, parsed.meeting_date, meeting_id)
 
-    # One round trip finds both the same text anywhere and an earlier version at this URL.
-    matches = (
-        await session.scalars(
-            select(m.Report).where(
-                or_(m.Report.body_hash == digest, m.Report.url == url) if url else m.Report.body_hash == digest
-            )
-        )
-    ).all()
-    same_body = next((r for r in matches if r.body_hash == digest), None)
+    body = parsed.body or DEFAULT_BODY
+    key = title_key(title)
+    found = _lookup(conn, digest=digest, url=url, key=key, body=body, day=parsed.meeting_date)
+    same_body = next((r for r in found.same if r.body_hash == digest), None)
     if same_body is not None:
         if url and same_body.url is None:
-            await session.execute(update(m.Report).where(m.Report.id == same_body.id).values(url=url))
+            conn.execute(update(REPORTS).where(REPORTS.c.id == same_body.id).values(url=url))
         return outcome("skipped", "already stored (same text)")
 
+    sig = sketch_words(tokens)
+    existing = next((r for r in found.same if url and r.url == url), None)
+    if existing is None:
+        twin = _find_republished(conn, sig=sig, text=text, candidates=found.candidates)
+        if twin is not None:
+            return outcome("skipped", f"same report as one already stored ({twin.url or twin.title})")
+
     warnings = [scrub(w) for w in parsed.warnings]
-    body = parsed.body or DEFAULT_BODY
     if parsed.meeting_date is not None and parsed.body is None:
         warnings.append(f"meeting body not found; assumed {DEFAULT_BODY}")
     if parsed.meeting_date is None and not any("date" in w.lower() for w in warnings):
         warnings.append("meeting date not found; stored without a meeting")
-    meeting_id = await _meeting_id(session, body, parsed)
-    sig = signature(text)
-    key = title_key(title)
+    meeting_id = _meeting_id(conn, found, body, parsed.meeting_date)
     values: dict[str, Any] = {
         "source_id": source_id,
         "title": title,
@@ -307,28 +499,30 @@ async def store_report(
         "warnings": warnings,
     }
 
-    existing = next((r for r in matches if url and r.url == url), None)
     if existing is not None:
         old_meeting = existing.meeting_id
         report_id = existing.id
-        await _delete_children(session, report_id)
+        _delete_children(conn, report_id)
         if source_id is None:
             values["source_id"] = existing.source_id
-        await session.execute(update(m.Report).where(m.Report.id == report_id).values(**values))
+        conn.execute(update(REPORTS).where(REPORTS.c.id == report_id).values(**values))
         if old_meeting is not None and old_meeting != meeting_id:
-            await _drop_meeting_if_orphaned(session, old_meeting)
+            _drop_meeting_if_orphaned(conn, old_meeting)
         status = "updated"
     else:
-        twin = await _find_republished(session, sig=sig, text=text, meeting_id=meeting_id, key=key)
-        if twin is not None:
-            if meeting_id is not None and meeting_id != twin.meeting_id:
-                await _drop_meeting_if_orphaned(session, meeting_id)
-            where = twin.url or twin.title
-            return outcome("skipped", f"same report as one already stored ({where})")
-        report_id = (
-            await session.execute(insert(m.Report).values(url=url, **values).returning(m.Report.id))
-        ).scalar_one()
+        report_id = conn.execute(insert(REPORTS).returning(REPORTS.c.id), {"url": url, **values}).scalar_one()
         status = "added"
-    await _write_children(session, report_id, meeting_id, parsed, scrub, title)
+    _write_children(conn, report_id, meeting_id, parsed, scrub, title)
     log.info("%s report %s (%s)", status, report_id, target)
     return outcome(status, meeting_id=meeting_id)
+
+
+async def store_report(
+    session: AsyncSession, parsed: ParsedReport, *, url: str | None, source_id: int | None = None
+) -> IngestOutcome:
+    """Store `parsed` once: "added", "updated" (same URL, new body), or "skipped" (already stored).
+
+    The caller owns the transaction (`async with sessions.begin() as session`).
+    """
+    conn = await session.connection()
+    return await conn.run_sync(_store, parsed, url, source_id)

@@ -8,12 +8,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from digests.roles import Tenure, knowledge_base
-from storage import models as m
 from storage.names import name_key
-from storage.upsert import insert_ignore
 
 
 @lru_cache(maxsize=1)
@@ -33,8 +29,8 @@ def _aliases_by_name() -> dict[str, tuple[str, ...]]:
     return {name: tuple(a for a in aliases if name_key(a) != name_key(name)) for name, aliases in people.items()}
 
 
-async def seed_people_knowledge(session: AsyncSession, people: dict[str, int]) -> None:
-    """Give each stored person the roles and other names the knowledge base holds for them (idempotent)."""
+def knowledge_rows(people: dict[str, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(person_roles rows, person_aliases rows) the knowledge base holds for these stored people."""
     tenures = _tenures_by_name()
     aliases = _aliases_by_name()
     role_rows: list[dict[str, Any]] = []
@@ -47,5 +43,4 @@ async def seed_people_knowledge(session: AsyncSession, people: dict[str, int]) -
             key = name_key(alias)
             if key:
                 alias_rows.append({"person_id": pid, "alias": alias[:200], "key": key[:200]})
-    await insert_ignore(session, m.PersonRole.__table__, role_rows)
-    await insert_ignore(session, m.PersonAlias.__table__, alias_rows)
+    return role_rows, alias_rows

@@ -20,24 +20,38 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def hash_words(tokens: list[str]) -> str:
+    """`body_hash` of a text whose `words` are already known."""
+    return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
+
+
 def body_hash(text: str) -> str:
     """sha256 of the text with case, punctuation and spacing normalised away."""
-    return hashlib.sha256(" ".join(words(text)).encode("utf-8")).hexdigest()
+    return hash_words(words(text))
+
+
+def _shingle_hashes_of(tokens: list[str]) -> set[int]:
+    if len(tokens) < SHINGLE_WORDS:
+        shingles = [" ".join(tokens)] if tokens else []
+    else:
+        shingles = [" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)]
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return {from_bytes(blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") for s in shingles}
 
 
 def _shingle_hashes(text: str) -> set[int]:
-    tokens = words(text)
-    if len(tokens) < SHINGLE_WORDS:
-        tokens_list = [" ".join(tokens)] if tokens else []
-    else:
-        tokens_list = [" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)]
-    return {int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") for s in tokens_list}
+    return _shingle_hashes_of(words(text))
+
+
+def sketch_words(tokens: list[str]) -> str:
+    """`signature` of a text whose `words` are already known."""
+    smallest = heapq.nsmallest(SKETCH_SIZE, _shingle_hashes_of(tokens))
+    return ",".join(format(h, "x") for h in smallest)
 
 
 def signature(text: str) -> str:
     """The bottom-k sketch of the text's shingle hashes, as a compact hex string."""
-    smallest = heapq.nsmallest(SKETCH_SIZE, _shingle_hashes(text))
-    return ",".join(format(h, "x") for h in smallest)
+    return sketch_words(words(text))
 
 
 def _parse(sig: str) -> list[int]:

@@ -1,11 +1,11 @@
-"""INSERT ... ON CONFLICT DO NOTHING for whichever dialect the session talks to."""
+"""INSERT ... ON CONFLICT for whichever dialect a connection talks to."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import FromClause, Table
+from sqlalchemy import Connection, FromClause, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,19 +15,17 @@ def dialect_name(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-async def insert_ignore(session: AsyncSession, table: Table | FromClause, rows: Sequence[dict[str, Any]]) -> None:
+def insert_ignore(conn: Connection, table: Table | FromClause, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows, skipping any that would break a unique constraint (concurrent ingests race here)."""
     if not rows:
         return
     assert isinstance(table, Table)
-    if dialect_name(session) == "postgresql":
-        await session.execute(postgresql.insert(table).on_conflict_do_nothing(), list(rows))
-    else:
-        await session.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(), list(rows))
 
 
-async def upsert_ids(
-    session: AsyncSession, table: Table | FromClause, rows: Sequence[dict[str, Any]], *, key: str
+def upsert_ids(
+    conn: Connection, table: Table | FromClause, rows: Sequence[dict[str, Any]], *, key: str
 ) -> dict[Any, int]:
     """Insert rows that are new by the unique column `key` and return {key value: id} for every row.
 
@@ -37,8 +35,8 @@ async def upsert_ids(
     if not rows:
         return {}
     assert isinstance(table, Table)
-    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table).values(list(rows))
     stmt = stmt.on_conflict_do_update(index_elements=[table.c[key]], set_={key: stmt.excluded[key]})
-    result = await session.execute(stmt.returning(table.c[key], table.c.id))
+    result = conn.execute(stmt.returning(table.c[key], table.c.id))
     return {value: ident for value, ident in result.tuples()}

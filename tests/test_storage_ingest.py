@@ -7,8 +7,9 @@ from datetime import date
 
 from sqlalchemy import func, select, text
 
-from digests.model import Decision, Tally
+from digests.model import Decision, ParsedReport, PersonMention, Tally
 from storage import models as m
+from storage.knowledge import knowledge_rows
 from tests.storage_support import Database, invented_report
 
 pytest_plugins = ("tests.storage_support",)
@@ -120,3 +121,27 @@ async def test_timestamps_come_back_timezone_aware(db: Database) -> None:
         ingested = await session.scalar(select(m.Report.ingested_at))
     assert ingested is not None and ingested.tzinfo is not None
     assert ingested.date() >= date(2025, 1, 1)
+
+
+async def test_knowledge_base_roles_and_aliases_are_seeded_once_beside_parsed_aliases(db: Database) -> None:
+    """A person the knowledge base knows gets its roles and other names once, however many reports name them."""
+
+    def naming(title: str, extra: str) -> ParsedReport:
+        return invented_report(
+            title=title,
+            extra=extra,
+            people=[PersonMention("Harriet Harman", 2, ["Harriet", "Ms Harman"], ["Harriet Harman spoke."])],
+        )
+
+    first = await store(db, naming("Northshire Executive report – 14 January 2025", "First."), "https://example.org/a")
+    second = await store(db, naming("Another account of January", "Second account. " * 30), "https://example.org/b")
+    assert (first.status, second.status) == ("added", "added")
+    async with db.sessions.begin() as session:
+        pid = await session.scalar(select(m.Person.id).where(m.Person.name == "Harriet Harman"))
+        assert pid is not None
+        roles = (await session.execute(select(m.PersonRole.role, m.PersonRole.start_date))).tuples().all()
+        aliases = (await session.scalars(select(m.PersonAlias.alias).where(m.PersonAlias.person_id == pid))).all()
+    expected_roles, expected_aliases = knowledge_rows({"Harriet Harman": pid})
+    assert expected_roles, "the knowledge base should hold roles for this person"
+    assert sorted(roles) == sorted((r["role"], r["start_date"]) for r in expected_roles)
+    assert sorted(aliases) == sorted({*(a["alias"] for a in expected_aliases), "Harriet", "Ms Harman"})
