@@ -41,15 +41,25 @@ _NUM = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r
 _ASIDE = r"(?:\s*\([^()]{0,80}\))?"
 _ABSTAIN = rf"(?:\s*,?\s*(?:with|and|,)\s+{_NUM}\s+abstentions?)?"
 
+# Each pattern is paired with a word it cannot match without: the number alternation is tried at every word of
+# a sentence, which made tallies a quarter of the parse time, and a search for the word alone is far cheaper.
 _PATTERNS = (
     # "by 19 votes to 11", "by 14 votes (including me) to 10", "by 21 votes to 10 with 1 abstention"
-    re.compile(rf"\b(?:by\s+)?{_NUM}\s+votes?{_ASIDE}\s+(?:to|against)\s+{_NUM}(?:\s+votes?)?{_ASIDE}{_ABSTAIN}", re.I),
+    (
+        re.compile("vote", re.I),
+        re.compile(
+            rf"\b(?:by\s+)?{_NUM}\s+votes?{_ASIDE}\s+(?:to|against)\s+{_NUM}(?:\s+votes?)?{_ASIDE}{_ABSTAIN}", re.I
+        ),
+    ),
     # "by 19 to 11"
-    re.compile(rf"\bby\s+{_NUM}\s+to\s+{_NUM}\b{_ASIDE}{_ABSTAIN}", re.I),
+    (re.compile(r"\bby\s", re.I), re.compile(rf"\bby\s+{_NUM}\s+to\s+{_NUM}\b{_ASIDE}{_ABSTAIN}", re.I)),
     # "19 for, 11 against, 1 abstention" / "19 in favour and 11 against"
-    re.compile(
-        rf"\b{_NUM}\s+(?:votes\s+)?(?:for|in favour){_ASIDE}\s*(?:,|and|to)?\s*{_NUM}\s+against{_ABSTAIN}",
-        re.I,
+    (
+        re.compile("against", re.I),
+        re.compile(
+            rf"\b{_NUM}\s+(?:votes\s+)?(?:for|in favour){_ASIDE}\s*(?:,|and|to)?\s*{_NUM}\s+against{_ABSTAIN}",
+            re.I,
+        ),
     ),
 )
 # "19-11" only counts in a sentence about a vote, and not as a range of months or money.
@@ -79,8 +89,8 @@ def _number(text: str | None) -> int | None:
 
 def find_tally(sentence: str) -> TallyMatch | None:
     """The first vote tally in the sentence, or None; "unanimously" gives a tally without figures."""
-    for pattern in _PATTERNS:
-        m = pattern.search(sentence)
+    for needed, pattern in _PATTERNS:
+        m = pattern.search(sentence) if needed.search(sentence) else None
         if m:
             votes_for, against = _number(m.group(1)), _number(m.group(2))
             if votes_for is None or against is None or m.group(1).casefold() in ("a", "an", "no", "none"):
@@ -92,10 +102,9 @@ def find_tally(sentence: str) -> TallyMatch | None:
                 if lone:
                     abstain, end = _number(lone.group(1)), lone.end()
             return TallyMatch(Tally(votes_for, against, abstain or None), m.start(), end)
-    if _VOTE_CONTEXT.search(sentence):
-        m = _DASHED.search(sentence)
-        if m:
-            return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
+    m = _DASHED.search(sentence)  # before the vote words: a search for digits is the cheaper one
+    if m and _VOTE_CONTEXT.search(sentence):
+        return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
     m = _UNANIMOUS.search(sentence)
     if m:
         return TallyMatch(Tally(unanimous=True), m.start(), m.end())

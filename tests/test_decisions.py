@@ -27,6 +27,9 @@ def _decide(text: str, heading: str | None = "Business") -> list[Decision]:
         ("The vote was 19-11 and the motion passed.", Tally(19, 11)),
         ("This was agreed unanimously.", Tally(unanimous=True)),
         ("19 for, 11 against and 2 abstentions.", Tally(19, 11, 2)),
+        ("We agreed BY 19 VOTES TO 11.", Tally(19, 11)),
+        ("It was carried by 19 to 11.", Tally(19, 11)),
+        ("There were 19 in favour and 11 AGAINST.", Tally(19, 11)),
     ],
 )
 def test_tallies_in_all_their_forms(sentence: str, tally: Tally) -> None:
@@ -40,6 +43,7 @@ def test_tallies_in_all_their_forms(sentence: str, tally: Tally) -> None:
         "Labour won a council seat in Wexley by 40 votes.",
         "We took 41% share of the vote in Upper Wexley.",
         "Training runs for 12-18 months.",
+        "The 19-11 result was a close one.",
     ],
 )
 def test_election_results_and_ranges_are_not_tallies(sentence: str) -> None:
