@@ -20,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from digests.memo import remembered_in_parse
 from digests.model import PersonMention, Section
 from digests.roles import KnowledgeBase, knowledge_base
 from digests.sentences import normalise, split_sentences
@@ -149,6 +150,7 @@ def _runs(sentence: str, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
         yield run, ""
 
 
+@remembered_in_parse
 def name_candidates(sentence: str) -> list[NameCandidate]:
     """The possible person names in one sentence, organisations and places already left out."""
     vocab = vocabulary()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from digests.memo import remembered_in_parse
+
 # Markdown emphasis and links keep their words: "**General Secretary**" -> "General Secretary",
 # "[this article](#)" -> "this article".
 _MD_LINK = re.compile(r"\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)")
@@ -85,6 +87,7 @@ def _bounded(piece: str) -> list[str]:
     return [chunk for chunk in out if chunk]
 
 
+@remembered_in_parse
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`: each line is split at sentence ends, not after common abbreviations."""
     return [bounded for sentence in _split(text) for bounded in _bounded(sentence)]
