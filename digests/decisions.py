@@ -97,7 +97,7 @@ _NEC_SUBJECT = re.compile(
 )
 _OTHER_SUBJECT = re.compile(r"\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Yy]ou|[Ww]ho|[Ww]hich|[Ww]hoever)\s*$")
 _CONJUNCTION_TAIL = re.compile(r"(?:\band|\bbut|,)\s*$")
-_CLAUSE_BREAK = re.compile(r";|:|\s[–—-]\s|\bthat\b|\bbecause\b|\bwhile\b|\bwhilst\b|\bbut\b")
+_CLAUSE_BREAK = re.compile(r";|:|\s[–—-]\s|\b(?:that|because|while|whilst|but)\b")
 _FIRST_SUBJECT = re.compile(
     r"\b(?P<we>[Ww]e|NEC|[Tt]he (?:[Cc]ommittee|[Ee]xecutive))\b|\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|MEPs?|MPs?|"
     r"[Cc]onference|[Cc]ouncil|[Pp]arliament|[Gg]overnment)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b"
@@ -132,6 +132,8 @@ _REQUEST = re.compile(
     r"\b(?:I|[Ww]e)\s+(?:had\s+|also\s+|again\s+)?(?:requested|asked\s+for|asked\s+that|asked\s+if|proposed|moved|"
     r"called\s+for|suggested|sought|argued\s+for|pressed\s+for|raised)\s+(?P<what>[^.;]+)"
 )
+# Words that `_SECURED`, `_ACHIEVED` or `_ELECTED_TO_ROLE` cannot match without.
+_SPECIAL_WORDS = re.compile(r"secur|w[io]n|gain|obtain|achieved|negotiated|elect|appoint")
 _CLAUSE_END = re.compile(
     r"\s(?:and|but|so|because|although|while|whilst)\s+(?:I|we|he|she|they|was|were|am)\b|;|\s[–—-]\s|\s\(|,\s+(?:but|and\s+I)\b"
 )
@@ -238,6 +240,8 @@ def _named_committee(name: str | None) -> str | None:
 def _decisions_in(sentence: str, index: int) -> list[_Found]:
     """Every decision one sentence states (usually none, sometimes several)."""
     found: list[_Found] = []
+    if not _VERB.search(sentence) and not _SPECIAL_WORDS.search(sentence):
+        return found  # most sentences: no decision verb (so no tally-only sentence either) and no special form
     tally_match = find_tally(sentence)
     tally = tally_match.tally if tally_match else None
 

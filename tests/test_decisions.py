@@ -94,6 +94,21 @@ def test_a_request_granted_is_a_decision_of_the_committee_named() -> None:
     assert d.committee == "Boundaries Sub-committee"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "subject"),
+    [
+        ("We have negotiated a new deal for the Wexley staff.", "New deal for the Wexley staff"),
+        (
+            "We won the backing of the executive for a review of fees.",
+            "We won the backing of the executive for a review of fees",
+        ),
+    ],
+)
+def test_concessions_won_are_decisions_without_a_decision_verb(sentence: str, subject: str) -> None:
+    [d] = _decide(sentence)
+    assert d.subject == subject
+
+
 def test_plural_decision_with_one_tally_per_item_becomes_one_decision_per_item() -> None:
     text = (
         "Finally, we voted to proscribe two organisations. Ferndale Forum has campaigned against our "
