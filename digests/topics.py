@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
+from digests.sentences import ascii_lower
+
 
 @lru_cache(maxsize=1)
 def vocabulary() -> tuple[str, ...]:
@@ -37,10 +39,8 @@ def _pattern() -> re.Pattern[str]:
 # Speed: `_pattern` tries ~150 case-insensitive alternatives at every word start (it was a fifth of the
 # parse time). The regex engine skips an alternative at once only when it opens with a case-sensitive
 # literal, so `_fast_pattern` matches the keywords in lower case against the text with its ASCII letters
-# lower-cased, groups them by first character, and checks the word start after that character. Under
-# IGNORECASE an ASCII letter also matches these four non-ASCII characters (a test checks the list); a text
-# that contains one is matched with `_pattern`, so the results are always the same.
-_NON_ASCII_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K (Kelvin sign)
+# lower-cased (`ascii_lower`), groups them by first character, and checks the word start after that
+# character. A text that `ascii_lower` cannot fold exactly is matched with `_pattern`: the same results.
 # What a keyword may not contain for `_fast_pattern`: numeric or named character escapes, groups other
 # than (?:...) and look-aheads, capitals inside a character class, empty or negated-empty classes, and
 # non-ASCII characters other than £. Its first character must be a plain one with no quantifier after it.
@@ -95,14 +95,13 @@ def _fast_pattern() -> tuple[re.Pattern[str], tuple[int, ...]] | None:
 
 def _topic_hits(text: str) -> Iterator[int]:
     """The topic number of every keyword match in `text`, in order."""
-    fast = None if _NON_ASCII_FOLDS.search(text) else _fast_pattern()
-    if fast is None:
+    lowered, fast = ascii_lower(text), _fast_pattern()
+    if lowered is None or fast is None:
         for m in _pattern().finditer(text):
             if m.lastgroup:
                 yield int(m.lastgroup[1:])
         return
     pattern, group_topic = fast
-    lowered = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
     for m in pattern.finditer(lowered):
         if m.lastindex:
             yield group_topic[m.lastindex]
