@@ -20,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from digests.matching import alternation_by_first_character
 from digests.memo import remembered_in_parse
 from digests.model import PersonMention, Section
 from digests.roles import KnowledgeBase, knowledge_base
@@ -298,23 +299,12 @@ def _role_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
             variants = {ref} if ref.isupper() else {ref, ref.lower(), ref[:1].upper() + ref[1:].lower()}
             for v in variants:
                 phrase_role[v] = role.name
-    alternatives = _alternation_by_first_character(sorted(phrase_role, key=len, reverse=True))
+    alternatives = alternation_by_first_character(sorted(phrase_role, key=len, reverse=True))
     pattern = re.compile(
         rf"\b(?:(?P<det>[Tt]he|[Oo]ur)\s+(?:(?:Labour|Party|party)\s+)?)?(?P<ref>{alternatives})"
         r"(?P<poss>['’]s|s)?(?P<report>\s+[Rr]eport)?\b"
     )
     return pattern, phrase_role
-
-
-def _alternation_by_first_character(phrases: list[str]) -> str:
-    """`a|b|c` for literal phrases, grouped by first character: the same matches with the same preference,
-    but at each word the regex engine tries the group for one letter instead of every phrase (86 of them)."""
-    groups: dict[str, list[str]] = {}
-    for phrase in phrases:
-        if phrase:
-            groups.setdefault(phrase[0], []).append(re.escape(phrase[1:]))
-    empty = "|" if "" in phrases else ""
-    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items()) + empty
 
 
 def role_references(sentence: str) -> Iterator[str]:

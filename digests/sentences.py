@@ -50,23 +50,6 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-# Under re.IGNORECASE an ASCII letter matches its other case and these four non-ASCII letters, no others
-# (a test checks): İ ı ſ and the Kelvin sign K.
-_NON_ASCII_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def ascii_lower(text: str) -> str | None:
-    """`text` with its ASCII letters in lower case (nothing else changed, same length), or None when it holds
-    one of the four non-ASCII letters that IGNORECASE matches to ASCII ones.
-
-    A lower-case ASCII word is then in the result exactly when a case-insensitive search would find it in
-    `text`: a quick `in` test can stand in for a regex search, or run a case-sensitive pattern instead.
-    """
-    if _NON_ASCII_FOLDS.search(text):
-        return None
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
-
-
 def normalise(text: str) -> str:
     """Text with Markdown emphasis and links reduced to their words and runs of spaces collapsed."""
     # Each pass runs only when the text has its character: most sentences have no link, emphasis or odd space.

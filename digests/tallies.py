@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digests.matching import ascii_lower
 from digests.model import Tally
-from digests.sentences import ascii_lower
 
 _NUMBER_WORDS = {
     w: i

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
-from digests.sentences import ascii_lower
+from digests.matching import ascii_lower
 
 
 @lru_cache(maxsize=1)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import string
-
-from digests.sentences import ascii_lower, lines_of, normalise, split_sentences
+from digests.sentences import lines_of, normalise, split_sentences
 
 
 def test_normalise_keeps_the_words_of_links_and_emphasis() -> None:
@@ -36,16 +33,3 @@ def test_sentences_end_at_full_stops_but_not_after_abbreviations() -> None:
         "The vote was 9-4!",
         "Next item",
     ]
-
-
-def test_only_four_non_ascii_letters_match_an_ascii_letter_ignoring_case() -> None:
-    """`ascii_lower` stands in for case-insensitive searches only if this list is complete."""
-    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-    folding = set(re.findall("[a-z]", every_character, re.IGNORECASE)) - set(string.ascii_letters)
-    assert folding == set("\u0130\u0131\u017f\u212a")
-    for letter in folding:
-        assert ascii_lower(f"a {letter} b") is None
-
-
-def test_ascii_lower_changes_only_ascii_letters() -> None:
-    assert ascii_lower("The NEC Agreed — £5, ÉLAN, Ünité") == "the nec agreed — £5, Élan, Ünité"
