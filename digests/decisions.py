@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from digests.matching import alternation_by_first_character, ascii_lower
 from digests.model import Decision, Section, Tally
 from digests.people import names_in
 from digests.sentences import split_sentences
@@ -30,10 +31,34 @@ MAX_SUBJECT = 120
 _WINDOW = 200  # characters looked at either side of a decision verb; keeps the work linear
 _TAIL = 90  # characters before a verb in which its subject and auxiliaries are looked for
 
-_VERB = re.compile(
-    r"\b(agreed|approved|endorsed|voted|resolved|decided|proscribed|deferred|appointed|re-elected|elected|"
-    r"adopted|ratified|accepted|rejected|carried|passed|renamed|backed|supported|confirmed|upheld|defeated|lost|fell)\b"
-)
+_VERBS = [
+    "agreed",
+    "approved",
+    "endorsed",
+    "voted",
+    "resolved",
+    "decided",
+    "proscribed",
+    "deferred",
+    "appointed",
+    "re-elected",
+    "elected",
+    "adopted",
+    "ratified",
+    "accepted",
+    "rejected",
+    "carried",
+    "passed",
+    "renamed",
+    "backed",
+    "supported",
+    "confirmed",
+    "upheld",
+    "defeated",
+    "lost",
+    "fell",
+]
+_VERB = re.compile(rf"\b({alternation_by_first_character(_VERBS)})\b")
 _PASSIVE_VERBS = frozenset(
     [
         "agreed",
@@ -119,7 +144,7 @@ _NEC_SUBJECT = re.compile(
 )
 _OTHER_SUBJECT = re.compile(r"\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Yy]ou|[Ww]ho|[Ww]hich|[Ww]hoever)\s*$")
 _CONJUNCTION_TAIL = re.compile(r"(?:\band|\bbut|,)\s*$")
-_CLAUSE_BREAK = re.compile(r";|:|\s[–—-]\s|\bthat\b|\bbecause\b|\bwhile\b|\bwhilst\b|\bbut\b")
+_CLAUSE_BREAK = re.compile(r";|:|\s[–—-]\s|\b(?:that|because|while|whilst|but)\b")
 _FIRST_SUBJECT = re.compile(
     r"\b(?P<we>[Ww]e|NEC|[Tt]he (?:[Cc]ommittee|[Ee]xecutive))\b|\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|MEPs?|MPs?|"
     r"[Cc]onference|[Cc]ouncil|[Pp]arliament|[Gg]overnment)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b"
@@ -155,8 +180,11 @@ _REQUEST = re.compile(
     r"|[Oo]ne\s+member|[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)\s+(?:had\s+|also\s+|again\s+)?(?:requested|asked\s+for|asked\s+that|asked\s+if|proposed|moved|"
     r"called\s+for|suggested|sought|argued\s+for|pressed\s+for|raised)\s+(?P<what>[^.;]+)"
 )
+# Words that `_SECURED`, `_ACHIEVED` or `_ELECTED_TO_ROLE` cannot match without.
+_SPECIAL_WORDS = re.compile(r"secur|w[io]n|gain|obtain|achieved|negotiated|elect|appoint")
 _CLAUSE_END = re.compile(
-    r"\s(?:and|but|so|because|although|while|whilst)\s+(?:I|we|he|she|they|was|were|am)\b|;|\s[–—-]\s|\s\(|,\s+(?:but|and\s+I)\b"
+    r"\s(?:(?:and|but|so|because|although|while|whilst)\s+(?:I|we|he|she|they|was|were|am)\b|[–—-]\s|\()|;"
+    r"|,\s+(?:but|and\s+I)\b"
 )
 _OBJECT_LEAD = re.compile(r"^\s*(?:,\s*)?(?:to\s+|that\s+|on\s+|in\s+favour\s+of\s+)")
 _RECOMMENDATION = re.compile(r"^(?:the\s+)?recommendation\s+(?:from\s+(?:the\s+)?[^,]{0,80}?\s+)?that\s+", re.I)
@@ -198,7 +226,7 @@ class _Found:
 
 
 def _shorten(text: str, limit: int = MAX_SUBJECT) -> str:
-    text = _SPACES.sub(" ", text).strip(" ,.;:–—-")
+    text = " ".join(text.split()).strip(" ,.;:–—-")
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
@@ -264,10 +292,14 @@ def _named_committee(name: str | None) -> str | None:
 def _decisions_in(sentence: str, index: int) -> list[_Found]:
     """Every decision one sentence states (usually none, sometimes several)."""
     found: list[_Found] = []
+    verbs = list(_VERB.finditer(sentence))
+    if not verbs and not _SPECIAL_WORDS.search(sentence) and not _MINUTED.match(sentence):
+        return found  # most sentences: no decision verb (so no tally-only sentence either) and no special form
     tally_match = find_tally(sentence)
     tally = tally_match.tally if tally_match else None
 
-    if _PROCEDURAL.search(sentence):
+    lowered = ascii_lower(sentence)
+    if (lowered is None or ("minutes" in lowered and "record" in lowered)) and _PROCEDURAL.search(sentence):
         return found  # approving the last meeting's minutes is procedure, not news
     short_rest = tally_match is not None and len(sentence[tally_match.end :].split()) <= 4
     if short_rest and _TALLY_ONLY.match(sentence):
@@ -278,7 +310,7 @@ def _decisions_in(sentence: str, index: int) -> list[_Found]:
         return [_Found(index, sentence, _shorten(_without_tally(minuted["what"])), "agreed", tally)]
 
     subjects: set[str] = set()
-    for m in _VERB.finditer(sentence):
+    for m in verbs:
         verb = m.group(1)
         pre = sentence[max(0, m.start() - _WINDOW) : m.start()]
         post = sentence[m.end() : m.end() + _WINDOW]
@@ -318,12 +350,13 @@ def _judge(
         if verb in ("passed", "carried") and re.match(r"^\s*(?:to|on|over|into)\b", post):
             return None
         obj = _object_after(sentence, end)
-        which = _WHICH_PASSIVE.search(tail)
+        which = _WHICH_PASSIVE.search(tail) if "," in tail else None
         if which:
             noun_phrase = _LAST_NOUN_PHRASE.search(which.group("np"))
             head = noun_phrase.group() if noun_phrase else which.group("np")
             return _shorten(f"{head} {verb}"), _named_committee(_committee_in(sentence))
-        subject_np = _PASSIVE_TAIL.sub("", pre[_clause_start(pre) :]).strip()
+        clause = pre[_clause_start(pre) :]
+        subject_np = _PASSIVE_TAIL.sub("", clause).strip()
         if verb == "resolved" and not re.search(r"(?:^|\s)it$", subject_np, re.I):
             return None  # "36 complaints had been resolved" settles cases; "It was resolved that" decides
         committee = _named_committee(_committee_in(sentence))
@@ -332,7 +365,7 @@ def _judge(
             if obj:
                 return obj, committee
             request = _request_before(pre)
-            return (request or _shorten(pre[_clause_start(pre) :] or sentence)), committee
+            return (request or _shorten(clause or sentence)), committee
         head = f"{subject_np} {verb}"
         return _shorten(
             f"{head} {obj}" if obj and verb in ("renamed", "appointed", "elected", "re-elected") else head

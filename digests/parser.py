@@ -30,6 +30,7 @@ from digests.decisions import extract_decisions
 from digests.errors import InputRejected
 from digests.extract import ExtractedText, extract_text
 from digests.header import Header, is_dated_report_title, split_header
+from digests.memo import parse_memory
 from digests.model import ParsedReport, Section
 from digests.people import extract_people
 from digests.people import names_in as people_names_in
@@ -56,7 +57,8 @@ def parse_report(data: bytes | str, *, name: str | None = None) -> ParsedReport:
     """
     extracted = extract_text(data, name=name)
     try:
-        return _parse(extracted)
+        with parse_memory():
+            return _parse(extracted)
     except InputRejected:
         raise
     except Exception:  # the last fault barrier: one odd report must never stop a batch ingest.

@@ -21,6 +21,8 @@ from functools import lru_cache
 from importlib import resources
 
 from digests.given_names import common_given_names
+from digests.matching import alternation_by_first_character
+from digests.memo import remembered_in_parse
 from digests.model import PersonMention, Section
 from digests.roles import KnowledgeBase, knowledge_base
 from digests.sentences import normalise, split_sentences
@@ -29,8 +31,12 @@ log = logging.getLogger(__name__)
 
 MAX_SENTENCES = 5
 _LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
-_WORD = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*")
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+# A word, and the single space after it when the next word follows right on (`_runs` needs both).
+_WORD_AND_GAP = re.compile(rf"([{_LETTERS}][{_LETTERS}'’\-]*)([ \u00a0](?=[{_LETTERS}]))?")
+_POSSESSIVE_ENDINGS = ("'s", "’s", "'", "’")
+_POSSESSIVE_S = ("'s", "’s")
+# The capitals of `_UPPER_START` as a set: one membership test per word instead of a regex call.
+_CAPITALS = frozenset(chr(c) for c in [*range(ord("A"), ord("Z") + 1), *range(0xC0, 0xD7), *range(0xD8, 0xDF)])
 _UPPER_START = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _NAME_TOKEN = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:['’\-][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)*")
 _PEERAGE_TITLES = frozenset({"Lord", "Baroness", "Lady", "Dame", "Sir"})
@@ -69,6 +75,7 @@ class Vocabulary:
     non_name_words: frozenset[str]
     organisation_words: frozenset[str]
     stop_phrases: frozenset[str]
+    stop_phrase_starts: frozenset[str]
     titles_before: frozenset[str]
     titles_after: frozenset[str]
     particles: frozenset[str]
@@ -87,6 +94,7 @@ def vocabulary() -> Vocabulary:
         non_name_words=frozenset(raw["non_name_words"]),
         organisation_words=frozenset(w.casefold() for w in raw["organisation_words"]),
         stop_phrases=frozenset(_fold(p) for p in raw["stop_phrases"]),
+        stop_phrase_starts=frozenset(_fold(p).split()[0] for p in raw["stop_phrases"] if _fold(p)),
         titles_before=frozenset(t.rstrip(".") for t in raw["titles_before"]),
         titles_after=frozenset(raw["titles_after"]),
         particles=frozenset(raw["particles"]),
@@ -101,14 +109,6 @@ def _fold(text: str) -> str:
 
 
 @dataclass(slots=True)
-class _Token:
-    text: str
-    start: int
-    end: int
-    possessive: bool
-
-
-@dataclass(slots=True)
 class NameCandidate:
     """A capitalised run that may name a person: a full name, a single word, or a titled name."""
 
@@ -119,46 +119,46 @@ class NameCandidate:
     next_word: str = ""
 
 
-def _tokens(sentence: str) -> Iterator[_Token]:
-    for m in _WORD.finditer(sentence):
-        word = m.group()
-        possessive = bool(_POSSESSIVE.search(word)) and len(word) > 2
-        base = _POSSESSIVE.sub("", word) if possessive else word
-        yield _Token(base.strip("-"), m.start(), m.end(), possessive)
-
-
 def _runs(sentence: str, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
     """Runs of capitalised words (with name particles inside) separated only by single spaces.
 
     Each run comes with the word right after it (when only a space separates them), so a reporting verb
-    ("Tom Lillywhite presented") can show that the run names a person.
+    ("Tom Lillywhite presented") can show that the run names a person. A possessive ("Tom's") ends a run.
     """
     run: list[str] = []
     closed = False
-    prev_end = -1
-    for tok in _tokens(sentence):
-        contiguous = prev_end >= 0 and sentence[prev_end : tok.start] in (" ", "\u00a0")
-        capital = bool(_UPPER_START.match(tok.text))
-        inside = tok.text in vocab.particles or (tok.text == "of" and bool(run) and run[0] in _PEERAGE_TITLES)
+    contiguous = False  # whether a single space (or no-break space) separates this word from the one before
+    for word, gap in _WORD_AND_GAP.findall(sentence):
+        capital = word[0] in _CAPITALS
+        if not run and not capital:
+            # Most words: lower case with no run open; they start nothing and end nothing.
+            closed, contiguous = False, bool(gap)
+            continue
+        possessive = len(word) > 2 and word.endswith(_POSSESSIVE_ENDINGS)
+        if possessive:
+            word = word[:-2] if word.endswith(_POSSESSIVE_S) else word[:-1]
+        text = word.strip("-")
+        inside = text in vocab.particles or (text == "of" and bool(run) and run[0] in _PEERAGE_TITLES)
         if run and contiguous and not closed and (capital or inside):
-            run.append(tok.text)
+            run.append(text)
         else:
             if run:
-                yield run, tok.text if contiguous and not closed else ""
-            run, closed = ([tok.text], False) if capital else ([], False)
-        if tok.possessive and run:
+                yield run, text if contiguous and not closed else ""
+            run, closed = ([text], False) if capital else ([], False)
+        if possessive and run:
             closed = True
-        prev_end = tok.end
+        contiguous = bool(gap)
     if run:
         yield run, ""
 
 
+@remembered_in_parse
 def name_candidates(sentence: str) -> list[NameCandidate]:
     """The possible person names in one sentence, organisations and places already left out."""
     vocab = vocabulary()
     out: list[NameCandidate] = []
     for run, next_word in _runs(sentence, vocab):
-        while run and run[-1] in vocab.particles | {"of"}:
+        while run and (run[-1] in vocab.particles or run[-1] == "of"):
             run = run[:-1]
         if not run:
             continue
@@ -173,6 +173,8 @@ def name_candidates(sentence: str) -> list[NameCandidate]:
 def _has_stop_phrase(run: list[str], vocab: Vocabulary) -> bool:
     """Whether some stretch of the run is a known non-person name (set lookups: runs are short)."""
     folded = [_fold(t) for t in run]
+    if vocab.stop_phrase_starts.isdisjoint(folded):
+        return False  # the usual case: no word of the run can start a stop phrase
     longest = min(len(folded), vocab.stop_phrase_words)
     return any(
         " ".join(folded[i : i + n]) in vocab.stop_phrases
@@ -298,7 +300,7 @@ def _role_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
             variants = {ref} if ref.isupper() else {ref, ref.lower(), ref[:1].upper() + ref[1:].lower()}
             for v in variants:
                 phrase_role[v] = role.name
-    alternatives = "|".join(re.escape(p) for p in sorted(phrase_role, key=len, reverse=True))
+    alternatives = alternation_by_first_character(sorted(phrase_role, key=len, reverse=True))
     pattern = re.compile(
         rf"\b(?:(?P<det>[Tt]he|[Oo]ur)\s+(?:(?:Labour|Party|party)\s+)?)?(?P<ref>{alternatives})"
         r"(?P<poss>['’]s|s)?(?P<report>\s+[Rr]eport)?\b"

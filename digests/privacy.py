@@ -19,7 +19,8 @@ _EMAIL_LOCAL = re.compile(r"[\w!#$%&'*+/=?^`{|}~-][\w!#$%&'*+/=?^`{|}~.-]{0,63}\
 _EMAIL_DOMAIN = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z][A-Za-z0-9-]{0,62}(?![\w-])"
 )
-_DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d\)?")
+# `[+(]?\d...` written to open with one plain class; the look-behinds then ask for a digit after "+" or "(".
+_DIGIT_RUN = re.compile(r"[+(\d](?:(?<=[+(])\d|(?<=\d))[\d\s().-]*\d\)?")
 _PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(0\))?(?:[\s.-]?\(?\d\)?){7,13}(?!\d)")
 _PHONE_UK = re.compile(r"(?<![\w+])\(?0\d{2,4}\)?(?:[\s.-]?\d){6,8}(?!\d)")
 _PHONE_US = re.compile(r"(?<![\w+])\(?[2-9]\d{2}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)")
@@ -27,8 +28,9 @@ _STREET_TYPES = (
     "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Crescent|Cres|Way|Place|Pl|Terrace|Gardens|Grove|Court"
     "|Ct|Square|Sq|Hill|Row|Walk|Mews|Parade|Park|Boulevard|Blvd|Rise|View|Green"
 )
-_ADDRESS = re.compile(r"\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]{0,30}\s+){1,3}(?:" + _STREET_TYPES + r")\b\.?")
-_POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[A-Z]{2}(?![\w-])")
+_ADDRESS = re.compile(r"\d\d{0,3}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]{0,30}\s+){1,3}(?:" + _STREET_TYPES + r")\b\.?")
+# `(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)...` written to open with one plain class (the look-behind keeps "GIR").
+_POSTCODE = re.compile(r"[A-Z](?:[A-Z]?\d[A-Z\d]?|(?<=G)IR)\s?\d[A-Z]{2}(?![\w-])")
 _NOT_BEFORE_ADDRESS = re.compile(r"[\w£$€.,]")
 _NOT_BEFORE_POSTCODE = re.compile(r"[\w-]")
 _NOT_BEFORE_DIGITS = re.compile(r"[\w+]")
@@ -76,7 +78,8 @@ def scan(text: str) -> tuple[str, list[PrivateDetail]]:
 def _matches(text: str) -> list[tuple[int, int, str, str]]:
     found = _emails(text)
     for run in _DIGIT_RUN.finditer(text):
-        if _starts_cleanly(text, run.start(), _NOT_BEFORE_DIGITS):
+        # A phone number has at least 8 digits: shorter runs (vote counts, years) cannot hold one.
+        if len(run.group()) >= 8 and _starts_cleanly(text, run.start(), _NOT_BEFORE_DIGITS):
             found.extend(_phones_in(run.group(), run.start()))
     for match in _ADDRESS.finditer(text):
         if _starts_cleanly(text, match.start(), _NOT_BEFORE_ADDRESS) and not _PUBLIC_ADDRESSES.search(match.group()):

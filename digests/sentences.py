@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+from digests.memo import remembered_in_parse
+
 # Markdown emphasis and links keep their words: "**General Secretary**" -> "General Secretary",
 # "[this article](#)" -> "this article".
 _MD_LINK = re.compile(r"\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)")
 _MD_EMPHASIS = re.compile(r"\*{1,3}|__")
 _BULLET = re.compile(r"^\s*(?:[-•*·▪‣◦–]|\(?\d{1,3}[.)]|\(?[a-z][.)](?=\s))\s+")
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b]")  # a space that `_SPACE` turns into " " even on its own
 
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before white space and a
 # capital, digit, opening quote or pound sign.
@@ -49,16 +52,22 @@ _ABBREVIATIONS = frozenset(
 
 def normalise(text: str) -> str:
     """Text with Markdown emphasis and links reduced to their words and runs of spaces collapsed."""
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_EMPHASIS.sub("", text)
-    return _SPACE.sub(" ", text)
+    # Each pass runs only when the text has its character: most sentences have no link, emphasis or odd space.
+    if "[" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "*" in text or "__" in text:
+        text = _MD_EMPHASIS.sub("", text)
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACE.sub(" ", text)
+    return text
 
 
 def lines_of(text: str) -> list[str]:
     """Non-empty lines of `text`, normalised, with bullet and list markers removed."""
     out = []
     for line in normalise(text).splitlines():
-        line = _BULLET.sub("", line).strip()
+        bullet = _BULLET.match(line)
+        line = (line[bullet.end() :] if bullet else line).strip()
         if line:
             out.append(line)
     return out
@@ -85,6 +94,7 @@ def _bounded(piece: str) -> list[str]:
     return [chunk for chunk in out if chunk]
 
 
+@remembered_in_parse
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`: each line is split at sentence ends, not after common abbreviations."""
     return [bounded for sentence in _split(text) for bounded in _bounded(sentence)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digests.matching import ascii_lower
 from digests.model import Tally
 
 _NUMBER_WORDS = {
@@ -41,15 +42,25 @@ _NUM = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r
 _ASIDE = r"(?:\s*\([^()]{0,80}\))?"
 _ABSTAIN = rf"(?:\s*,?\s*(?:with|and|,)\s+{_NUM}\s+abstentions?)?"
 
+# Each pattern is paired with a word it cannot match without: the number alternation is tried at every word of
+# a sentence, which made tallies a quarter of the parse time, and an `in` test for the word is far cheaper.
 _PATTERNS = (
     # "by 19 votes to 11", "by 14 votes (including me) to 10", "by 21 votes to 10 with 1 abstention"
-    re.compile(rf"\b(?:by\s+)?{_NUM}\s+votes?{_ASIDE}\s+(?:to|against)\s+{_NUM}(?:\s+votes?)?{_ASIDE}{_ABSTAIN}", re.I),
+    (
+        "vote",
+        re.compile(
+            rf"\b(?:by\s+)?{_NUM}\s+votes?{_ASIDE}\s+(?:to|against)\s+{_NUM}(?:\s+votes?)?{_ASIDE}{_ABSTAIN}", re.I
+        ),
+    ),
     # "by 19 to 11"
-    re.compile(rf"\bby\s+{_NUM}\s+to\s+{_NUM}\b{_ASIDE}{_ABSTAIN}", re.I),
+    ("by", re.compile(rf"\bby\s+{_NUM}\s+to\s+{_NUM}\b{_ASIDE}{_ABSTAIN}", re.I)),
     # "19 for, 11 against, 1 abstention" / "19 in favour and 11 against"
-    re.compile(
-        rf"\b{_NUM}\s+(?:votes\s+)?(?:for|in favour){_ASIDE}\s*(?:,|and|to)?\s*{_NUM}\s+against{_ABSTAIN}",
-        re.I,
+    (
+        "against",
+        re.compile(
+            rf"\b{_NUM}\s+(?:votes\s+)?(?:for|in favour){_ASIDE}\s*(?:,|and|to)?\s*{_NUM}\s+against{_ABSTAIN}",
+            re.I,
+        ),
     ),
 )
 # "19-11" only counts in a sentence about a vote, and not as a range of months or money.
@@ -57,8 +68,10 @@ _DASHED = re.compile(
     r"(?<![\d£$/.,-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d%/.-])(?!\s*(?:months?|weeks?|years?|days?|hours?))"
 )
 _VOTE_CONTEXT = re.compile(r"\b(?:votes?|voted|passed|carried|agreed|approved|defeated|majority|ballot)\b", re.I)
+_VOTE_WORDS = ("vote", "passed", "carried", "agreed", "approved", "defeated", "majority", "ballot")
 _LONE_ABSTAIN = re.compile(rf"\b{_NUM}\s+abstentions?\b", re.I)
 _UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b|\bwithout (?:dissent|opposition)\b|\bnem\.?\s?con\b", re.I)
+_UNANIMOUS_WORDS = ("unanimous", "without", "nem")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,23 +92,28 @@ def _number(text: str | None) -> int | None:
 
 def find_tally(sentence: str) -> TallyMatch | None:
     """The first vote tally in the sentence, or None; "unanimously" gives a tally without figures."""
-    for pattern in _PATTERNS:
-        m = pattern.search(sentence)
+    # Words a pattern needs are looked for in the lower-cased sentence (when it folds exactly) first.
+    lowered = ascii_lower(sentence)
+    for needed, pattern in _PATTERNS:
+        m = pattern.search(sentence) if lowered is None or needed in lowered else None
         if m:
             votes_for, against = _number(m.group(1)), _number(m.group(2))
             if votes_for is None or against is None or m.group(1).casefold() in ("a", "an", "no", "none"):
                 continue
             abstain = _number(m.group(3))
             end = m.end()
-            if abstain is None:
-                lone = _LONE_ABSTAIN.search(sentence, m.end(), min(len(sentence), m.end() + 40))
+            window = min(len(sentence), m.end() + 40)
+            if abstain is None and (lowered is None or "abstention" in lowered[m.end() : window]):
+                lone = _LONE_ABSTAIN.search(sentence, m.end(), window)
                 if lone:
                     abstain, end = _number(lone.group(1)), lone.end()
             return TallyMatch(Tally(votes_for, against, abstain or None), m.start(), end)
-    if _VOTE_CONTEXT.search(sentence):
-        m = _DASHED.search(sentence)
+    if lowered is None or any(word in lowered for word in _VOTE_WORDS):
+        m = _DASHED.search(sentence) if _VOTE_CONTEXT.search(sentence) else None
         if m:
             return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
+    if lowered is not None and not any(word in lowered for word in _UNANIMOUS_WORDS):
+        return None
     m = _UNANIMOUS.search(sentence)
     if m:
         return TallyMatch(Tally(unanimous=True), m.start(), m.end())

@@ -27,6 +27,9 @@ def _decide(text: str, heading: str | None = "Business") -> list[Decision]:
         ("The vote was 19-11 and the motion passed.", Tally(19, 11)),
         ("This was agreed unanimously.", Tally(unanimous=True)),
         ("19 for, 11 against and 2 abstentions.", Tally(19, 11, 2)),
+        ("We agreed BY 19 VOTES TO 11.", Tally(19, 11)),
+        ("It was carried by 19 to 11.", Tally(19, 11)),
+        ("There were 19 in favour and 11 AGAINST.", Tally(19, 11)),
     ],
 )
 def test_tallies_in_all_their_forms(sentence: str, tally: Tally) -> None:
@@ -40,6 +43,7 @@ def test_tallies_in_all_their_forms(sentence: str, tally: Tally) -> None:
         "Labour won a council seat in Wexley by 40 votes.",
         "We took 41% share of the vote in Upper Wexley.",
         "Training runs for 12-18 months.",
+        "The 19-11 result was a close one.",
     ],
 )
 def test_election_results_and_ranges_are_not_tallies(sentence: str) -> None:
@@ -88,6 +92,21 @@ def test_a_request_granted_is_a_decision_of_the_committee_named() -> None:
     [d] = _decide(text)
     assert d.subject == "An audit of branch boundaries in Wexley"
     assert d.committee == "Boundaries Sub-committee"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject"),
+    [
+        ("We have negotiated a new deal for the Wexley staff.", "New deal for the Wexley staff"),
+        (
+            "We won the backing of the executive for a review of fees.",
+            "We won the backing of the executive for a review of fees",
+        ),
+    ],
+)
+def test_concessions_won_are_decisions_without_a_decision_verb(sentence: str, subject: str) -> None:
+    [d] = _decide(sentence)
+    assert d.subject == subject
 
 
 def test_plural_decision_with_one_tally_per_item_becomes_one_decision_per_item() -> None:

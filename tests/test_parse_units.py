@@ -155,9 +155,13 @@ def test_meeting_date_is_never_the_published_date() -> None:
         ("call +44 7700 900123 today", "phone"),
         ("call (01865) 123456 today", "phone"),
         ("call 212-555-0143 today", "phone"),
+        ("call (020) 7946 0958 today", "phone"),
+        ("call +44 (0)20 7946 0958 today", "phone"),
         ("mail jane.doe+nec@example.co.uk now", "email"),
         ("write to 88 Acacia Avenue, Anytown", "address"),
         ("write to Anytown AN4 3BE please", "postcode"),
+        ("write to Anytown GIR 0AA please", "postcode"),
+        ("write to 1234B Acacia Avenue now", "address"),
     ],
 )
 def test_private_details_are_found_and_redacted(text: str, kind: str) -> None:
@@ -176,6 +180,7 @@ def test_private_details_are_found_and_redacted(text: str, kind: str) -> None:
         "offices in Brewer Street",
         "a speech at 10 Downing Street",
         "the 22/23rd June meeting",
+        "the XIR 0AA code",
     ],
 )
 def test_ordinary_report_text_is_not_private(text: str) -> None:

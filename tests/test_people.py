@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from digests.model import PersonMention, Section
-from digests.people import extract_people
+from digests.people import extract_people, name_candidates
 from digests.roles import canonical, holder
 
 
@@ -30,6 +30,26 @@ def test_possessives_titles_and_post_nominals_are_stripped() -> None:
     people = _people("Dr Imogen Farthing's paper was welcomed. Cllr Rufus Penhallow MP spoke. Tobias Wren QC wrote.")
     assert set(people) == {"Imogen Farthing", "Rufus Penhallow", "Tobias Wren"}
     assert "Tobias Wren QC" in people["Tobias Wren"].aliases
+
+
+def test_name_runs_join_on_one_space_and_end_at_punctuation_or_a_possessive() -> None:
+    """A run of capitalised words goes on over one space or no-break space, keeps lower-case name particles
+    and "of" after a peerage title, and carries the word right after it (for the reporting-verb check)."""
+
+    def runs(sentence: str) -> list[tuple[str, str | None, str]]:
+        return [(c.surface, c.title, c.next_word) for c in name_candidates(sentence)]
+
+    assert runs("Perpetua Quill presented the plan") == [("Perpetua Quill", None, "presented")]
+    assert runs("Perpetua\u00a0Quill spoke") == [("Perpetua Quill", None, "spoke")]
+    assert runs("Perpetua  Quill spoke") == [("Perpetua", None, ""), ("Quill", None, "spoke")]
+    assert runs("Perpetua Quill’s paper") == [("Perpetua Quill", None, "")]
+    assert runs("Lord Quill of Wexley spoke") == [("Quill of Wexley", "Lord", "spoke")]
+    assert runs("Anna de Vries-Quill spoke") == [("Anna de Vries-Quill", None, "spoke")]
+    assert runs("a plan by Perpetua Quill, Rufus Penhallow") == [
+        ("Perpetua Quill", None, ""),
+        ("Rufus Penhallow", None, ""),
+    ]
+    assert runs("The Wexley Trust met") == []
 
 
 def test_a_reporting_verb_marks_an_unusual_given_name_as_a_person() -> None:
