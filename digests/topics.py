@@ -38,9 +38,10 @@ def _pattern() -> re.Pattern[str]:
 
 # Speed: `_pattern` tries ~150 case-insensitive alternatives at every word start (it was a fifth of the
 # parse time). The regex engine skips an alternative at once only when it opens with a case-sensitive
-# literal, so `_fast_pattern` matches the keywords in lower case against the text with its ASCII letters
-# lower-cased (`ascii_lower`), groups them by first character, and checks the word start after that
-# character. A text that `ascii_lower` cannot fold exactly is matched with `_pattern`: the same results.
+# literal, and skips to candidate places only when the whole pattern opens with a plain class. So
+# `_fast_pattern` matches the keywords in lower case against the text with its ASCII letters lower-cased
+# (`ascii_lower`), grouped by first character, and takes the character before a keyword (`[^\w-]`) instead
+# of looking behind at it. A text that `ascii_lower` cannot fold exactly is matched with `_pattern`.
 # What a keyword may not contain for `_fast_pattern`: numeric or named character escapes, groups other
 # than (?:...) and look-aheads, capitals inside a character class, empty or negated-empty classes, and
 # non-ASCII characters other than £. Its first character must be a plain one with no quantifier after it.
@@ -88,9 +89,9 @@ def _fast_pattern() -> tuple[re.Pattern[str], tuple[int, ...]] | None:
     branches: list[str] = []
     group_topic: list[int] = [-1]  # groups are numbered in the order they appear; 0 is the whole match
     for first, rests in by_first.items():
-        branches.append(f"{re.escape(first)}(?<![\\w-].)(?:{'|'.join(f'{rest}()' for rest, _ in rests)})")
+        branches.append(f"{re.escape(first)}(?:{'|'.join(f'{rest}()' for rest, _ in rests)})")
         group_topic.extend(topic for _, topic in rests)
-    return re.compile(rf"(?:{'|'.join(branches)})(?![\w-])"), tuple(group_topic)
+    return re.compile(rf"[^\w-](?:{'|'.join(branches)})(?![\w-])"), tuple(group_topic)
 
 
 def _topic_hits(text: str) -> Iterator[int]:
@@ -102,9 +103,14 @@ def _topic_hits(text: str) -> Iterator[int]:
                 yield int(m.lastgroup[1:])
         return
     pattern, group_topic = fast
-    for m in pattern.finditer(lowered):
-        if m.lastindex:
-            yield group_topic[m.lastindex]
+    padded = " " + lowered  # the character before the first keyword
+    found = pattern.search(padded)
+    while found:
+        if found.lastindex:
+            yield group_topic[found.lastindex]
+        # The next keyword may start right after this one, its separator being this match's last character
+        # ("£5,£6": a keyword can end with "," or "."), so the search goes on from that character.
+        found = pattern.search(padded, found.end() - 1)
 
 
 def topic_names() -> list[str]:

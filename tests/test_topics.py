@@ -50,6 +50,7 @@ def test_the_fast_matcher_finds_exactly_what_the_reference_pattern_finds() -> No
         "Clause IV and clause ivx; the EU, the EUx and eu-wide; rule book, RULEBOOK, rule-book and sub-committee.",
         "Unite, united, UNISON and the GMB; black, asian members; LGBTQ+ and lgbt; a by-election, by-elections.",
         "x-council council_ _council 5council council- -council Councils\ncouncil\tcouncillors",
+        "£5,£6 and £7.£8, £9,budget £10;£11 funds,funding",
         "The NEC Elections Sub-Committee met the Organisation Committee at the away-day on the terms of reference.",
     ]
     for text in texts:
