@@ -26,7 +26,7 @@ from bench.synthetic import report_text, synthetic_reports
 from digests.errors import UserFacingError
 from storage import queries
 from storage.db import create_engine, make_sessionmaker, upgrade
-from storage.ingest import store_report
+from storage.ingest import commit_report
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -87,8 +87,7 @@ async def run_one(url: str, *, schema: str | None, total: int, samples: int) -> 
         started = time.perf_counter()
         while done < checkpoint:
             parsed = next(corpus)
-            async with sessions.begin() as session:
-                await store_report(session, parsed, url=f"https://reports.example.org/{done}")
+            await commit_report(sessions, parsed, url=f"https://reports.example.org/{done}")
             done += 1
         ingest_time += time.perf_counter() - started
         if engine.dialect.name == "postgresql":

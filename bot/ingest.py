@@ -20,7 +20,7 @@ from bot.settings import Settings
 from digests.errors import UserFacingError
 from digests.parser import parse_report
 from digests.views import IngestOutcome, IngestSummary
-from storage.ingest import store_report
+from storage.ingest import commit_report
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,7 @@ async def ingest_bytes(
         return IngestOutcome(name, "failed", "the parser could not read it (logged)")
     for attempt in (1, 2):
         try:
-            async with sessions.begin() as session:
-                outcome = await store_report(session, parsed, url=url, source_id=source_id)
+            outcome = await commit_report(sessions, parsed, url=url, source_id=source_id)
             break
         except IntegrityError:
             # Two ingests raced on the same report; the second attempt sees the first one's row.

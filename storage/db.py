@@ -10,7 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as _create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -62,9 +63,35 @@ def create_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Asyn
     return engine
 
 
+# Key in a sessionmaker's `info` for the synchronous twin of a file-backed SQLite engine.
+SQLITE_WRITER = "sqlite_writer"
+
+
+def _sqlite_writer(engine: AsyncEngine) -> Engine | None:
+    """A synchronous engine on the same SQLite file, for writes that run whole in one worker thread.
+
+    aiosqlite hands every cursor call to its thread and back (three or four hops a statement); a
+    report's store runs a dozen statements, so doing all of it in one `asyncio.to_thread` call saves
+    a quarter of its cost. The event loop is never blocked: the twin is only used from worker threads.
+    """
+    if engine.dialect.name != "sqlite" or _sqlite_file(engine.url.render_as_string()) is None:
+        return None
+    twin = _create_sync_engine(
+        engine.url.set(drivername="sqlite"), connect_args={"check_same_thread": False}, pool_pre_ping=False
+    )
+    event.listen(twin, "connect", _on_sqlite_connect)
+    event.listen(engine.sync_engine, "engine_disposed", lambda _engine: twin.dispose())
+    return twin
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """The session factory; objects stay readable after commit (no implicit reloads)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """The session factory; objects stay readable after commit (no implicit reloads).
+
+    Its `info` carries the synchronous SQLite twin (see `_sqlite_writer`) when there is one.
+    """
+    writer = _sqlite_writer(engine)
+    info = {SQLITE_WRITER: writer} if writer is not None else {}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def alembic_config(url: str, *, schema: str | None = None) -> Config:

@@ -10,6 +10,7 @@ connection (`run_sync`), which spares the async adaptation of every statement.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Engine,
     Integer,
     String,
     Table,
@@ -36,13 +38,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import BindParameter
 
 from digests.model import ParsedReport
 from digests.views import IngestOutcome
 from storage import models as m
+from storage.db import SQLITE_WRITER
 from storage.knowledge import knowledge_rows
 from storage.names import name_key, title_key
 from storage.similarity import estimate_jaccard, hash_words, jaccard, sketch_words, words
@@ -526,3 +529,23 @@ async def store_report(
     """
     conn = await session.connection()
     return await conn.run_sync(_store, parsed, url, source_id)
+
+
+def _store_committed(engine: Engine, parsed: ParsedReport, url: str | None, source_id: int | None) -> IngestOutcome:
+    with engine.begin() as conn:
+        return _store(conn, parsed, url, source_id)
+
+
+async def commit_report(
+    sessions: async_sessionmaker[AsyncSession], parsed: ParsedReport, *, url: str | None, source_id: int | None = None
+) -> IngestOutcome:
+    """`store_report` in a transaction of its own, committed before it returns.
+
+    On a SQLite file the whole transaction runs in one worker thread on the synchronous twin engine
+    (`storage.db.SQLITE_WRITER`); elsewhere it runs on an async session.
+    """
+    writer = sessions.kw.get("info", {}).get(SQLITE_WRITER)
+    if isinstance(writer, Engine):
+        return await asyncio.to_thread(_store_committed, writer, parsed, url, source_id)
+    async with sessions.begin() as session:
+        return await store_report(session, parsed, url=url, source_id=source_id)

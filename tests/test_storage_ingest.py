@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select, text
 
 from digests.model import Decision, ParsedReport, PersonMention, Tally
@@ -25,10 +26,38 @@ async def counts(database: Database) -> dict[str, int]:
 
 
 async def store(database: Database, parsed, url: str | None):  # type: ignore[no-untyped-def]
+    from storage.ingest import commit_report
+
+    return await commit_report(database.sessions, parsed, url=url)
+
+
+async def test_a_report_that_fails_half_way_leaves_nothing_behind(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import storage.ingest
+
+    await store(db, invented_report(), "https://example.org/a")
+    before = await counts(db)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(storage.ingest, "_write_children", broken)
+    other = invented_report(extra="An entirely different paragraph about the Westbury by-election.")
+    with pytest.raises(RuntimeError):
+        await store(db, replace(other, title="Another report"), "https://example.org/b")
+    assert await counts(db) == before
+
+
+async def test_a_caller_owned_transaction_that_rolls_back_stores_nothing(db: Database) -> None:
     from storage.ingest import store_report
 
-    async with database.sessions.begin() as session:
-        return await store_report(session, parsed, url=url)
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon):
+        async with db.sessions.begin() as session:
+            assert (await store_report(session, invented_report(), url=None)).status == "added"
+            raise Abandon
+    assert (await counts(db))["reports"] == 0
 
 
 async def test_same_report_twice_is_stored_once(db: Database) -> None:
