@@ -140,3 +140,31 @@ def report_text(parsed: ParsedReport) -> str:
     """The report as plain text, for benchmarks that run the parser too."""
     head = f"{parsed.title}\n\nBy {', '.join(parsed.authors)}\n\n"
     return head + "\n\n".join(f"{s.heading}\n\n{s.text}" for s in parsed.sections)
+
+
+def synthetic_texts(n: int, *, seed: int = 7) -> Iterator[str]:
+    """`n` invented plain-text reports (6-10 KB) for benchmarks that go through the parser: three
+    reports per meeting by different authors, each with a byline, sections, tallied decisions and
+    named people, as the parser's input rather than its output."""
+    rng = random.Random(seed)
+    people = sorted({_name(rng) for _ in range(400)})
+    start = date(2000, 1, 10)
+    for i in range(n):
+        meeting_index = i // 3
+        day = start + timedelta(days=(meeting_index * 9000) // max(1, n // 3))
+        author = people[(i * 7) % len(people)]
+        named = rng.sample(people, 8)
+        lines = [f"NEC report – {day.day} {day:%B %Y}", "", f"By {author}", ""]
+        for heading in HEADINGS:
+            lines += [heading, ""]
+            for _ in range(rng.randint(2, 4)):
+                sentences = [_sentence(rng, rng.choice(named)) for _ in range(rng.randint(3, 6))]
+                if rng.random() < 0.4:
+                    place = rng.choice(PLACES)
+                    votes_for, against = rng.randint(10, 25), rng.randint(0, 12)
+                    sentences.append(
+                        f"The NEC agreed the selection timetable for {place} by {votes_for} votes to {against}."
+                    )
+                lines += [" ".join(sentences), ""]
+        lines.append(f"Report {i}: my own account of the meeting, not the official minutes.")
+        yield "\n".join(lines)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import functools
 import logging
+import multiprocessing
 import sys
 from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,7 @@ from tqdm import tqdm
 from bot.fetch import FetchResult, fetch
 from bot.settings import Settings
 from digests.errors import UserFacingError
+from digests.model import ParsedReport
 from digests.parser import parse_report
 from digests.views import IngestOutcome, IngestSummary
 from storage.ingest import commit_report
@@ -29,6 +34,8 @@ MAX_FILE_BYTES = 10_000_000
 PROGRESS_MIN_INPUTS = 4
 # Feed entries shorter than this are teasers: the full report is fetched from the entry's link.
 FULL_ENTRY_CHARS = 1500
+# Below this many files, starting parser processes costs more than it saves.
+PARALLEL_MIN_FILES = 16
 
 
 def _is_url(target: str) -> bool:
@@ -47,26 +54,39 @@ def _looks_like_feed(result: FetchResult) -> bool:
     return head.startswith((b"<?xml", b"<rss", b"<feed")) and b"<html" not in result.body[:2000].lower()
 
 
-async def ingest_bytes(
-    sessions: async_sessionmaker[AsyncSession],
-    data: bytes,
-    *,
-    name: str,
-    url: str | None,
-    source_id: int | None = None,
-) -> IngestOutcome:
-    """Parse one report (in a worker thread) and store it in a transaction of its own."""
+def _unreadable(data: bytes, name: str) -> IngestOutcome | None:
+    """Why `data` cannot be a report, before any parsing."""
     if not data.strip():
         return IngestOutcome(name, "failed", "empty input")
     if _binary(data):
         return IngestOutcome(name, "failed", "binary data, not a text or HTML report")
+    return None
+
+
+async def _parse(data: bytes, name: str, pool: Executor | None) -> ParsedReport | IngestOutcome:
+    """The parsed report, or why it failed; parsing runs off the event loop (a thread, or `pool`)."""
+    refused = _unreadable(data, name)
+    if refused is not None:
+        return refused
     try:
-        parsed = await asyncio.to_thread(parse_report, data, name=name)
+        if pool is None:
+            return await asyncio.to_thread(parse_report, data, name=name)
+        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(parse_report, data, name=name))
     except UserFacingError as exc:
         return IngestOutcome(name, "failed", str(exc))
     except Exception:
         log.exception("parser failed on %s", name)
         return IngestOutcome(name, "failed", "the parser could not read it (logged)")
+
+
+async def _store(
+    sessions: async_sessionmaker[AsyncSession],
+    parsed: ParsedReport,
+    *,
+    name: str,
+    url: str | None,
+    source_id: int | None,
+) -> IngestOutcome:
     for attempt in (1, 2):
         try:
             outcome = await commit_report(sessions, parsed, url=url, source_id=source_id)
@@ -77,6 +97,21 @@ async def ingest_bytes(
                 log.exception("could not store %s", name)
                 return IngestOutcome(name, "failed", "a conflicting copy was being stored at the same time")
     return dataclasses.replace(outcome, target=name)
+
+
+async def ingest_bytes(
+    sessions: async_sessionmaker[AsyncSession],
+    data: bytes,
+    *,
+    name: str,
+    url: str | None,
+    source_id: int | None = None,
+) -> IngestOutcome:
+    """Parse one report (in a worker thread) and store it in a transaction of its own."""
+    parsed = await _parse(data, name, None)
+    if isinstance(parsed, IngestOutcome):
+        return parsed
+    return await _store(sessions, parsed, name=name, url=url, source_id=source_id)
 
 
 def _files_of(target: str) -> Iterator[tuple[str, Path | None, str | None]]:
@@ -97,7 +132,7 @@ def _list_files(target: str) -> list[tuple[str, Path | None, str | None]]:
     return list(_files_of(target))
 
 
-async def _ingest_file(sessions: async_sessionmaker[AsyncSession], name: str, path: Path) -> IngestOutcome:
+async def _read_and_parse(name: str, path: Path, pool: Executor | None) -> ParsedReport | IngestOutcome:
     size = (await asyncio.to_thread(path.stat)).st_size
     if size > MAX_FILE_BYTES:
         return IngestOutcome(name, "failed", f"file is larger than the {MAX_FILE_BYTES // 1_000_000} MB limit")
@@ -105,7 +140,50 @@ async def _ingest_file(sessions: async_sessionmaker[AsyncSession], name: str, pa
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
         return IngestOutcome(name, "failed", f"cannot read the file ({exc.strerror or type(exc).__name__})")
-    return await ingest_bytes(sessions, data, name=name, url=None)
+    return await _parse(data, name, pool)
+
+
+def _parse_workers(settings: Settings, files: int) -> int:
+    """Worker processes for parsing a batch of files: none (a thread) for a handful of files."""
+    if files < PARALLEL_MIN_FILES:
+        return 0
+    return min(settings.ingest_workers, files // PARALLEL_MIN_FILES)
+
+
+@contextlib.contextmanager
+def _parser_pool(workers: int) -> Iterator[Executor | None]:
+    if workers <= 0:
+        yield None
+        return
+    # spawn, not fork: the parent runs an event loop and database threads that a fork would copy.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
+
+
+class _FileParses:
+    """Parses of the batch's files, started ahead of the one being stored so that storing and
+    parsing overlap (bounded, so a large folder is never held in memory at once)."""
+
+    def __init__(self, files: list[tuple[str, Path]], pool: Executor | None, workers: int) -> None:
+        self._files = files
+        self._pool = pool
+        self._ahead = 2 * workers if pool is not None else 0
+        self._tasks: dict[int, asyncio.Task[ParsedReport | IngestOutcome]] = {}
+        self._next = 0
+
+    def _start_until(self, index: int) -> None:
+        while self._next <= min(index, len(self._files) - 1):
+            name, path = self._files[self._next]
+            self._tasks[self._next] = asyncio.create_task(_read_and_parse(name, path, self._pool))
+            self._next += 1
+
+    async def result(self, index: int) -> ParsedReport | IngestOutcome:
+        self._start_until(index + self._ahead)
+        return await self._tasks.pop(index)
+
+    def cancel(self) -> None:
+        for task in self._tasks.values():
+            task.cancel()
 
 
 def _entry_html(entry: Any) -> str:
@@ -166,26 +244,41 @@ async def ingest_url(
 async def ingest_targets(
     sessions: async_sessionmaker[AsyncSession], targets: list[str], *, settings: Settings, progress: bool
 ) -> IngestSummary:
-    """Ingest files, folders, pages and feeds; a bad input is recorded as failed and the batch goes on."""
+    """Ingest files, folders, pages and feeds; a bad input is recorded as failed and the batch goes on.
+
+    Files are parsed in worker processes when there are many (`INGEST_WORKERS`), each report still
+    stored in a transaction of its own, in the order given.
+    """
     work: list[tuple[str, Path | None, str | None]] = []
     for target in targets:
         if _is_url(target):
             work.append((target, None, None))
         else:
             work.extend(await asyncio.to_thread(_list_files, target))
+    files = [(name, path) for name, path, problem in work if path is not None and problem is None]
     summary = IngestSummary()
     bar = tqdm(
         total=len(work), file=sys.stderr, unit="input", disable=not (progress and len(work) >= PROGRESS_MIN_INPUTS)
     )
-    try:
-        for name, path, problem in work:
-            if problem is not None:
-                summary.outcomes.append(IngestOutcome(name, "failed", problem))
-            elif path is not None:
-                summary.outcomes.append(await _ingest_file(sessions, name, path))
-            else:
-                summary.outcomes.extend(await ingest_url(sessions, name, settings=settings))
-            bar.update(1)
-    finally:
-        bar.close()
+    workers = _parse_workers(settings, len(files))
+    with _parser_pool(workers) as pool:
+        parses = _FileParses(files, pool, workers)
+        files_done = 0
+        try:
+            for name, path, problem in work:
+                if problem is not None:
+                    summary.outcomes.append(IngestOutcome(name, "failed", problem))
+                elif path is not None:
+                    parsed = await parses.result(files_done)
+                    files_done += 1
+                    if isinstance(parsed, IngestOutcome):
+                        summary.outcomes.append(parsed)
+                    else:
+                        summary.outcomes.append(await _store(sessions, parsed, name=name, url=None, source_id=None))
+                else:
+                    summary.outcomes.extend(await ingest_url(sessions, name, settings=settings))
+                bar.update(1)
+        finally:
+            parses.cancel()
+            bar.close()
     return summary

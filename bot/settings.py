@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
     )
     auto_subscribe_channels: str = "nec-reports,clp-*"
     allow_private_urls: bool = False
+    ingest_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=0,
+        description="Parser processes for a batch of files (default one per CPU core; 0 parses in-process)",
+    )
     log_level: str = "INFO"
     health_file: Path = Path("./data/heartbeat")
 

@@ -61,3 +61,38 @@ async def test_ingesting_seeds_twice_leaves_counts_unchanged(db: Database) -> No
         after = await queries.stats(session)
     assert after == before
     assert (before.reports, before.meetings) == (5, 5)
+
+
+async def test_large_folder_is_parsed_in_worker_processes_and_stored_in_order(db: Database, tmp_path) -> None:
+    from digests.parser import parse_report
+
+    expected_decisions = 0
+    for day in range(1, 21):
+        text = INVENTED.replace("14 January 2025", f"{day} March 2024").replace("4%", f"{day}%")
+        text = text.replace("12 votes to 7", f"{day + 10} votes to {day}")
+        (tmp_path / f"r{day:02}.txt").write_text(text, encoding="utf-8")
+        expected_decisions += len(parse_report(text.encode(), name=f"r{day:02}.txt").decisions)
+    (tmp_path / "r10b.txt").write_bytes(b"\x00\x01binary" * 50)
+    settings = Settings(ingest_workers=2)
+
+    summary = await ingest_targets(db.sessions, [str(tmp_path)], settings=settings, progress=False)
+
+    names = [o.target.rsplit("/", 1)[-1] for o in summary.outcomes]
+    assert names == sorted(names) and len(names) == 21
+    statuses = {name: o.status for name, o in zip(names, summary.outcomes, strict=True)}
+    assert statuses.pop("r10b.txt") == "failed"
+    assert set(statuses.values()) == {"added"}
+    async with db.sessions.begin() as session:
+        stats = await queries.stats(session)
+        march = await queries.decisions(session, year=2024, limit=100)
+    assert (stats.reports, stats.meetings, stats.decisions) == (20, 20, expected_decisions)
+    assert {d.tally for d in march.items} >= {"11 to 1", "30 to 20"}
+
+
+def test_parser_processes_only_for_batches_worth_their_start_up() -> None:
+    from bot.ingest import PARALLEL_MIN_FILES, _parse_workers
+
+    assert _parse_workers(Settings(ingest_workers=4), PARALLEL_MIN_FILES - 1) == 0
+    assert _parse_workers(Settings(ingest_workers=4), PARALLEL_MIN_FILES) == 1
+    assert _parse_workers(Settings(ingest_workers=4), 10 * PARALLEL_MIN_FILES) == 4
+    assert _parse_workers(Settings(ingest_workers=0), 10 * PARALLEL_MIN_FILES) == 0

@@ -1,0 +1,82 @@
+"""End-to-end ingest benchmark: a folder of invented plain-text reports through `necdigest ingest`'s
+own code path (read, parse, store; one transaction per report), on SQLite and PostgreSQL.
+
+Prints one JSON object. `--workers 0` parses in the main process, so everything runs on one core
+(DESIGN.md §7's condition); `--workers N` parses in N processes while the main process stores.
+
+    python -m bench.bench_ingest [--reports 2000] [--workers 0 1 2] [--pg postgresql+asyncpg://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from bench.synthetic import synthetic_texts
+from bot.ingest import ingest_targets
+from bot.settings import Settings
+from storage.db import create_engine, make_sessionmaker, upgrade
+
+
+async def run_one(url: str, folder: Path, *, schema: str | None, workers: int) -> dict[str, Any]:
+    await upgrade(url, schema=schema)
+    engine = create_engine(url, schema=schema)
+    sessions = make_sessionmaker(engine)
+    started = time.perf_counter()
+    summary = await ingest_targets(sessions, [str(folder)], settings=Settings(ingest_workers=workers), progress=False)
+    elapsed = time.perf_counter() - started
+    await engine.dispose()
+    statuses = {status: summary.count(status) for status in ("added", "updated", "skipped", "failed")}
+    return {
+        "database": engine.dialect.name,
+        "parser_processes": workers,
+        "reports": len(summary.outcomes),
+        "outcomes": statuses,
+        "seconds": round(elapsed, 2),
+        "reports_per_s": round(len(summary.outcomes) / elapsed, 1),
+    }
+
+
+async def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__)
+    options.add_argument("--reports", type=int, default=2000)
+    options.add_argument("--workers", type=int, nargs="+", default=[0, os.cpu_count() or 1])
+    options.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL"))
+    args = options.parse_args()
+    output: dict[str, Any] = {"benchmark": "ingest", "target_reports_per_s": 100, "cpus": os.cpu_count(), "runs": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        sizes = []
+        for i, body in enumerate(synthetic_texts(args.reports)):
+            (folder / f"report-{i:05}.txt").write_text(body, encoding="utf-8")
+            sizes.append(len(body.encode()))
+        output["mean_report_kb"] = round(sum(sizes) / len(sizes) / 1000, 1)
+        for workers in args.workers:
+            url = f"sqlite+aiosqlite:///{tmp}/ingest-{workers}.sqlite3"
+            output["runs"].append(await run_one(url, folder, schema=None, workers=workers))
+            if args.pg:
+                schema = f"bench_{uuid.uuid4().hex[:8]}"
+                admin = create_engine(args.pg)
+                async with admin.begin() as conn:
+                    await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+                try:
+                    output["runs"].append(await run_one(args.pg, folder, schema=schema, workers=workers))
+                finally:
+                    async with admin.begin() as conn:
+                        await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                    await admin.dispose()
+    print(json.dumps(output, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
