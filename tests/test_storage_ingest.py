@@ -174,3 +174,13 @@ async def test_knowledge_base_roles_and_aliases_are_seeded_once_beside_parsed_al
     assert expected_roles, "the knowledge base should hold roles for this person"
     assert sorted(roles) == sorted((r["role"], r["start_date"]) for r in expected_roles)
     assert sorted(aliases) == sorted({*(a["alias"] for a in expected_aliases), "Harriet", "Ms Harman"})
+
+
+async def test_postgresql_relaxes_commit_durability_only_inside_the_ingest_transaction(db: Database) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("synchronous_commit is a PostgreSQL setting")
+    assert (await store(db, invented_report(), "https://example.org/a")).status == "added"
+    async with db.sessions.begin() as session:
+        # The pool hands back the connection the ingest used: the setting must not have stuck to it.
+        assert await session.scalar(text("SHOW synchronous_commit")) == "on"
+        assert await session.scalar(select(func.count()).select_from(m.Report)) == 1
