@@ -15,12 +15,10 @@ import json
 import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-
+from bench.pgschema import private_schema
 from bench.synthetic import synthetic_texts
 from bot.ingest import ingest_targets
 from bot.settings import Settings
@@ -61,20 +59,12 @@ async def main() -> None:
             (folder / f"report-{i:05}.txt").write_text(body, encoding="utf-8")
             sizes.append(len(body.encode()))
         output["mean_report_kb"] = round(sum(sizes) / len(sizes) / 1000, 1)
-        for workers in args.workers:
-            url = f"sqlite+aiosqlite:///{tmp}/ingest-{workers}.sqlite3"
+        for run, workers in enumerate(args.workers):
+            url = f"sqlite+aiosqlite:///{tmp}/ingest-{run}.sqlite3"
             output["runs"].append(await run_one(url, folder, schema=None, workers=workers))
             if args.pg:
-                schema = f"bench_{uuid.uuid4().hex[:8]}"
-                admin = create_engine(args.pg)
-                async with admin.begin() as conn:
-                    await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-                try:
+                async with private_schema(args.pg) as schema:
                     output["runs"].append(await run_one(args.pg, folder, schema=schema, workers=workers))
-                finally:
-                    async with admin.begin() as conn:
-                        await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                    await admin.dispose()
     print(json.dumps(output, indent=2))
 
 
