@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from digests.matching import alternation_by_first_character, ascii_lower
+from digests.matching import ascii_lower, word_alternation
 from digests.model import Decision, Section, Tally
 from digests.people import names_in
 from digests.sentences import split_sentences
@@ -58,7 +58,7 @@ _VERBS = [
     "lost",
     "fell",
 ]
-_VERB = re.compile(rf"\b({alternation_by_first_character(_VERBS)})\b")
+_VERB = re.compile(rf"({word_alternation(_VERBS)})\b")
 _PASSIVE_VERBS = frozenset(
     [
         "agreed",
