@@ -208,6 +208,17 @@ _LAST_NOUN_PHRASE = re.compile(rf"{_DETERMINER}\s+(?:(?!{_DETERMINER})[^,.;:])*$
 _LEADING_SCORE = re.compile(r"^\s*(?:by\s+)?\d{1,3}\s?[-–]\s?\d{1,3}\b")
 _OWN_VOTE = re.compile(r"^(?:for|against|in\s+favour|to\s+abstain)(?:\s+(?:it|this|that|them))?$", re.I)
 _PROCEDURAL = re.compile(r"\bminutes\b[^.]{0,120}\b(?:correct|accurate|true)\s+record\b", re.I)
+# Compiled once here rather than looked up in the `re` module's cache on every call.
+_UNANIMOUSLY_LEAD = re.compile(r"^\s*unanimously\b")
+_REQUEST_END = re.compile(r"\s[–—-]\s|\s+and\s+(?:this|it|was|were)\b|,\s+which\b")
+_THE_NEC = re.compile(r"(?:The\s+)?National Executive(?: Committee)?")
+_MOVED_ON = re.compile(r"^\s*(?:to|on|over|into)\b")  # "passed on to", "carried over"
+_ENDS_IT = re.compile(r"(?:^|\s)it$", re.I)
+_ENDS_AUXILIARY = re.compile(r"\s*\b(?:would|will|shall|should|to|is|are)$")
+_ENDS_PRONOUN = re.compile(r"(?:^|\s)(?:it|this|that|which|these)$", re.I)
+_DETERMINER_WORD = re.compile(_DETERMINER, re.I)
+_WHO = re.compile(r"\bwho(?:ever)?\b")
+_VOTED_TO = re.compile(r"\bvoted\s+to\s+([a-z]+)")
 
 
 @dataclass(slots=True)
@@ -240,7 +251,7 @@ def _object_after(sentence: str, start: int) -> str:
     if tally and tally.start < 5 and not tally.tally.unanimous:
         rest = rest[tally.end :]
     rest = _LEADING_SCORE.sub("", rest, count=1)  # "voted 24-10 to ..."
-    rest = re.sub(r"^\s*unanimously\b", "", rest)
+    rest = _UNANIMOUSLY_LEAD.sub("", rest)
     rest = _OBJECT_LEAD.sub("", rest, count=1).lstrip()
     rest = _RECOMMENDATION.sub("", rest, count=1)
     end = _CLAUSE_END.search(rest)
@@ -264,7 +275,7 @@ def _request_before(pre: str) -> str | None:
         found = m.group("what")
     if not found:
         return None
-    found = re.split(r"\s[–—-]\s|\s+and\s+(?:this|it|was|were)\b|,\s+which\b", found)[0]
+    found = _REQUEST_END.split(found)[0]
     return _shorten(found)
 
 
@@ -284,7 +295,7 @@ def _named_committee(name: str | None) -> str | None:
     if not name:
         return None
     name = name.strip()
-    if re.fullmatch(r"(?:The\s+)?National Executive(?: Committee)?", name):
+    if _THE_NEC.fullmatch(name):
         return None
     return name
 
@@ -347,7 +358,7 @@ def _judge(
             return None
         if verb in _ELECTION_VERBS and not _ROLE_AFTER.match(post):
             return None
-        if verb in ("passed", "carried") and re.match(r"^\s*(?:to|on|over|into)\b", post):
+        if verb in ("passed", "carried") and _MOVED_ON.match(post):
             return None
         obj = _object_after(sentence, end)
         which = _WHICH_PASSIVE.search(tail) if "," in tail else None
@@ -357,11 +368,11 @@ def _judge(
             return _shorten(f"{head} {verb}"), _named_committee(_committee_in(sentence))
         clause = pre[_clause_start(pre) :]
         subject_np = _PASSIVE_TAIL.sub("", clause).strip()
-        if verb == "resolved" and not re.search(r"(?:^|\s)it$", subject_np, re.I):
+        if verb == "resolved" and not _ENDS_IT.search(subject_np):
             return None  # "36 complaints had been resolved" settles cases; "It was resolved that" decides
         committee = _named_committee(_committee_in(sentence))
-        subject_np = re.sub(r"\s*\b(?:would|will|shall|should|to|is|are)$", "", subject_np).strip()
-        if not subject_np or re.search(r"(?:^|\s)(?:it|this|that|which|these)$", subject_np, re.I):
+        subject_np = _ENDS_AUXILIARY.sub("", subject_np).strip()
+        if not subject_np or _ENDS_PRONOUN.search(subject_np):
             if obj:
                 return obj, committee
             request = _request_before(pre)
@@ -399,7 +410,7 @@ def _defeat(sentence: str, pre: str, tail: str, verb: str) -> tuple[str, str | N
     put = _PUT_TO_VOTE.search(clause) or _VOTE_NOUN.search(clause)
     if put is None:
         return None
-    start = max((m.start() for m in re.finditer(_DETERMINER, clause[: put.start()], re.I)), default=0)
+    start = max((m.start() for m in _DETERMINER_WORD.finditer(clause[: put.start()])), default=0)
     subject_np = clause[start:].strip()
     if _OTHER_BODY.search(subject_np):
         return None  # "the motion at the council was defeated"
@@ -417,7 +428,7 @@ def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found 
     if achieved:
         return _Found(index, sentence, _object_after(sentence, achieved.end() - 0), "agreed", tally)
     elected = _ELECTED_TO_ROLE.search(sentence)
-    if elected and not re.search(r"\bwho(?:ever)?\b", sentence[: elected.start()]):
+    if elected and not _WHO.search(sentence[: elected.start()]):
         names = names_in(sentence[: elected.start()])
         verb = "re-elected" if elected.group(1).lower().startswith("re") else "elected"
         if elected.group(1).lower().startswith("appoint"):
@@ -432,7 +443,7 @@ def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found 
 
 def _participle(found: _Found) -> str:
     """The past participle that names what a plural decision did to each item ("proscribed")."""
-    m = re.search(r"\bvoted\s+to\s+([a-z]+)", found.sentence)
+    m = _VOTED_TO.search(found.sentence)
     if m:
         verb = m.group(1)
         if verb.endswith("e"):

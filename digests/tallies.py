@@ -42,21 +42,21 @@ _NUM = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r
 _ASIDE = r"(?:\s*\([^()]{0,80}\))?"
 _ABSTAIN = rf"(?:\s*,?\s*(?:with|and|,)\s+{_NUM}\s+abstentions?)?"
 
-# Each pattern is paired with words it cannot match without: the number alternation is tried at every word of
-# a sentence, which made tallies a quarter of the parse time, and an `in` test for the words is far cheaper.
+# Each pattern is paired with a word it cannot match without: the number alternation is tried at every word of
+# a sentence, which made tallies a quarter of the parse time, and an `in` test for the word is far cheaper.
 _PATTERNS = (
     # "by 19 votes to 11", "by 14 votes (including me) to 10", "by 21 votes to 10 with 1 abstention"
     (
-        ("vote",),
+        "vote",
         re.compile(
             rf"\b(?:by\s+)?{_NUM}\s+votes?{_ASIDE}\s+(?:to|against)\s+{_NUM}(?:\s+votes?)?{_ASIDE}{_ABSTAIN}", re.I
         ),
     ),
     # "by 19 to 11"
-    (("by", "to"), re.compile(rf"\bby\s+{_NUM}\s+to\s+{_NUM}\b{_ASIDE}{_ABSTAIN}", re.I)),
+    ("by", re.compile(rf"\bby\s+{_NUM}\s+to\s+{_NUM}\b{_ASIDE}{_ABSTAIN}", re.I)),
     # "19 for, 11 against, 1 abstention" / "19 in favour and 11 against"
     (
-        ("against",),
+        "against",
         re.compile(
             rf"\b{_NUM}\s+(?:votes\s+)?(?:for|in favour){_ASIDE}\s*(?:,|and|to)?\s*{_NUM}\s+against{_ABSTAIN}",
             re.I,
@@ -70,17 +70,18 @@ _DASHED = re.compile(
     r"(\d(?<![\d£$/.,-]\d)\d{0,2})\s?[-–]\s?(\d{1,3})(?![\d%/.-])(?!\s*(?:months?|weeks?|years?|days?|hours?))"
 )
 _VOTE_CONTEXT = re.compile(r"\b(?:votes?|voted|passed|carried|agreed|approved|defeated|majority|ballot)\b", re.I)
-_VOTE_WORDS = ("vote", "passed", "carried", "agreed", "approved", "defeated", "majority", "ballot")
+# Whether a lower-cased sentence holds one of these words, in one search rather than a loop of `in` tests.
+_VOTE_WORDS = re.compile("vote|passed|carried|agreed|approved|defeated|majority|ballot")
 _LONE_ABSTAIN = re.compile(rf"\b{_NUM}\s+abstentions?\b", re.I)
 _UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b|\bwithout (?:dissent|opposition)\b|\bnem\.?\s?con\b", re.I)
-_UNANIMOUS_WORDS = ("unanimous", "without", "nem")
+_UNANIMOUS_WORDS = re.compile("unanimous|without|nem")
 
 
 @dataclass(frozen=True, slots=True)
 class _Matchers:
     """The case-insensitive patterns, or their case-sensitive twins for text lower-cased by `ascii_lower`."""
 
-    figures: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
+    figures: tuple[tuple[str, re.Pattern[str]], ...]
     lone_abstain: re.Pattern[str]
     vote_context: re.Pattern[str]
     unanimous: re.Pattern[str]
@@ -118,7 +119,7 @@ def find_tally(sentence: str) -> TallyMatch | None:
     lowered = ascii_lower(sentence)
     text, matchers = (sentence, _ANY_TEXT) if lowered is None else (lowered, _LOWERED_TEXT)
     for needed, pattern in matchers.figures:
-        m = pattern.search(text) if lowered is None or all(word in lowered for word in needed) else None
+        m = pattern.search(text) if lowered is None or needed in lowered else None
         if m:
             votes_for, against = _number(m.group(1)), _number(m.group(2))
             if votes_for is None or against is None or m.group(1).casefold() in ("a", "an", "no", "none"):
@@ -131,11 +132,10 @@ def find_tally(sentence: str) -> TallyMatch | None:
                 if lone:
                     abstain, end = _number(lone.group(1)), lone.end()
             return TallyMatch(Tally(votes_for, against, abstain or None), m.start(), end)
-    if lowered is None or any(word in lowered for word in _VOTE_WORDS):
-        m = _DASHED.search(sentence)  # digits first: most sentences have none (case matters: "19-11 Months")
-        if m and matchers.vote_context.search(text):
-            return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
-    if lowered is not None and not any(word in lowered for word in _UNANIMOUS_WORDS):
+    m = _DASHED.search(sentence)  # first: most sentences have no digit (and case matters: "19-11 Months")
+    if m and (lowered is None or _VOTE_WORDS.search(lowered)) and matchers.vote_context.search(text):
+        return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
+    if lowered is not None and not _UNANIMOUS_WORDS.search(lowered):
         return None
     m = matchers.unanimous.search(text)
     if m:
