@@ -127,8 +127,9 @@ _ADVERBS = (
     r"(?:also|then|finally|duly|unanimously|formally|subsequently|later|eventually|narrowly|overwhelmingly|"
     r"further|therefore|instead|again|jointly|collectively|all|both|however|now|already|quickly|today)"
 )
-_AUX = r"(?:was|were|is|are|been|be|being)"
-_PASSIVE_TAIL = re.compile(rf"\b{_AUX}\s+(?:{_ADVERBS}\s+)*$")
+_AUX_WORDS = ["was", "were", "is", "are", "been", "be", "being"]
+_AUX = rf"(?:{'|'.join(_AUX_WORDS)})"
+_PASSIVE_TAIL = re.compile(rf"(?:{word_alternation(_AUX_WORDS)})\s+(?:{_ADVERBS}\s+)*$")  # "\b{_AUX}\s+...", faster
 _RELATIVE_PASSIVE = re.compile(rf"\b(?:that|who|whoever|whom)\s+(?:had\s+|has\s+|have\s+)?{_AUX}\s+(?:{_ADVERBS}\s+)*$")
 _HYPOTHETICAL = re.compile(
     rf"(?:\b(?:supposed\s+to|should|could|might|must|ought\s+to|if|unless|not|never)\s+(?:have\s+)?"
@@ -145,6 +146,7 @@ _NEC_SUBJECT = re.compile(
 _OTHER_SUBJECT = re.compile(r"\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Yy]ou|[Ww]ho|[Ww]hich|[Ww]hoever)\s*$")
 _CONJUNCTION_TAIL = re.compile(r"(?:\band|\bbut|,)\s*$")
 _CLAUSE_BREAK = re.compile(r";|:|\s[–—-]\s|\b(?:that|because|while|whilst|but)\b")
+_CLAUSE_BREAK_HINT = re.compile("[;:–—-]|that|because|while|but")  # in every match: a cheap test first
 _FIRST_SUBJECT = re.compile(
     r"\b(?P<we>[Ww]e|NEC|[Tt]he (?:[Cc]ommittee|[Ee]xecutive))\b|\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|MEPs?|MPs?|"
     r"[Cc]onference|[Cc]ouncil|[Pp]arliament|[Gg]overnment)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b"
@@ -196,6 +198,7 @@ _TALLY_ONLY = re.compile(
 _ITEM_NAME = re.compile(r"^(?:[A-Z0-9][\w’'&.-]*)(?:\s+(?:(?:of|for|the|and|in|on|de|&)\s+)?[A-Z0-9][\w’'&.-]*){0,7}")
 _MEETING_OF = re.compile(rf"\b(?:meeting\s+of|at)\s+(?:the|our)\s+(?P<name>(?:[A-Z][\w’'&-]*\s+){{1,4}}{_COMMITTEE})")
 _SPACES = re.compile(r"\s+")
+_REQUEST_HINT = re.compile("requested|asked|proposed|moved|called|suggested|sought|argued|pressed|raised")
 _TALLY_LEAD_OUT = re.compile(r"[\s,]*(?:\bby|\bwas\s+passed|\bwere\s+passed)?[\s,]*$")
 _PRONOUN_OBJECT = re.compile(r"^(?:them|it|this|these|those|that|both|all)\b", re.I)
 _NOUN_PHRASE_LEAD = re.compile(
@@ -215,6 +218,7 @@ _THE_NEC = re.compile(r"(?:The\s+)?National Executive(?: Committee)?")
 _MOVED_ON = re.compile(r"^\s*(?:to|on|over|into)\b")  # "passed on to", "carried over"
 _ENDS_IT = re.compile(r"(?:^|\s)it$", re.I)
 _ENDS_AUXILIARY = re.compile(r"\s*\b(?:would|will|shall|should|to|is|are)$")
+_AUXILIARY_ENDINGS = ("would", "will", "shall", "should", "to", "is", "are")
 _ENDS_PRONOUN = re.compile(r"(?:^|\s)(?:it|this|that|which|these)$", re.I)
 _DETERMINER_WORD = re.compile(_DETERMINER, re.I)
 _WHO = re.compile(r"\bwho(?:ever)?\b")
@@ -271,6 +275,8 @@ def _without_tally(clause: str) -> str:
 def _request_before(pre: str) -> str | None:
     """What the author asked for, when the decision is "... and this was agreed"."""
     found = None
+    if not _REQUEST_HINT.search(pre):
+        return None  # no request verb (the usual case), found far more cheaply than by `_REQUEST`
     for m in _REQUEST.finditer(pre):
         found = m.group("what")
     if not found:
@@ -281,6 +287,8 @@ def _request_before(pre: str) -> str | None:
 
 def _clause_start(pre: str) -> int:
     last = 0
+    if not _CLAUSE_BREAK_HINT.search(pre):
+        return 0
     for m in _CLAUSE_BREAK.finditer(pre):
         last = m.end()
     return last
@@ -371,7 +379,8 @@ def _judge(
         if verb == "resolved" and not _ENDS_IT.search(subject_np):
             return None  # "36 complaints had been resolved" settles cases; "It was resolved that" decides
         committee = _named_committee(_committee_in(sentence))
-        subject_np = _ENDS_AUXILIARY.sub("", subject_np).strip()
+        if subject_np.endswith(_AUXILIARY_ENDINGS):  # (stripped: no newline for `$` to stop before)
+            subject_np = _ENDS_AUXILIARY.sub("", subject_np).strip()
         if not subject_np or _ENDS_PRONOUN.search(subject_np):
             if obj:
                 return obj, committee
@@ -524,6 +533,14 @@ def _attach_tallies(found: list[_Found], sentences: list[str]) -> list[_Found]:
     return out
 
 
+def _single_spaced(text: str) -> str:
+    """Runs of white space as one space. Most subjects have been through `_shorten` already: a printable
+    text holds no white space but " " (the others are all unprintable), so two spaces in a row are the test."""
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SPACES.sub(" ", text)
+
+
 def _capitalised(subject: str) -> str:
     return subject[:1].upper() + subject[1:]
 
@@ -552,7 +569,7 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
         for f in _attach_tallies(found, sentences):
             f.subject = _resolve_pronoun_subject(f, sentences)
             text = " ".join([f.sentence, *f.extra_text])
-            key = (_SPACES.sub(" ", f.subject).casefold(), f.sentence)
+            key = (_single_spaced(f.subject).casefold(), f.sentence)
             if key in seen:
                 continue
             seen.add(key)

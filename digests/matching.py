@@ -11,7 +11,7 @@ import re
 
 # Under re.IGNORECASE an ASCII letter matches its other case and these four non-ASCII letters, no others
 # (a test checks): İ ı ſ and the Kelvin sign K.
-_NON_ASCII_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
+_NON_ASCII_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def ascii_lower(text: str) -> str | None:
@@ -23,7 +23,8 @@ def ascii_lower(text: str) -> str | None:
     """
     if text.isascii():
         return text.lower()  # the common case; for ASCII text str.lower changes exactly the ASCII letters
-    if _NON_ASCII_FOLDS.search(text):
+    # Four substring tests: on a long text, many times faster than one search for a class of four characters.
+    if any(letter in text for letter in _NON_ASCII_FOLDS):
         return None
     return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
