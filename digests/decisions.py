@@ -182,6 +182,8 @@ _REQUEST = re.compile(
     r"|[Oo]ne\s+member|[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)\s+(?:had\s+|also\s+|again\s+)?(?:requested|asked\s+for|asked\s+that|asked\s+if|proposed|moved|"
     r"called\s+for|suggested|sought|argued\s+for|pressed\s+for|raised)\s+(?P<what>[^.;]+)"
 )
+_SECURED_NOUNS = re.compile("agreement|approval|support|backing|commitment|consent")  # one in every match
+_ACHIEVED_VERBS = re.compile("achieved|secured|won|obtained|negotiated")  # one in every match
 # Words that `_SECURED`, `_ACHIEVED` or `_ELECTED_TO_ROLE` cannot match without.
 _SPECIAL_WORDS = re.compile(r"secur|w[io]n|gain|obtain|achieved|negotiated|elect|appoint")
 _CLAUSE_END = re.compile(
@@ -428,15 +430,16 @@ def _defeat(sentence: str, pre: str, tail: str, verb: str) -> tuple[str, str | N
 
 def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found | None:
     """Requests granted, concessions won and elections to party offices, which use no decision verb."""
-    secured = _SECURED.search(sentence)
+    # Each pattern runs only when the sentence holds a word it needs: they are slow, and these sentences common.
+    secured = _SECURED.search(sentence) if _SECURED_NOUNS.search(sentence) else None
     if secured:
         request = _request_before(sentence[: secured.end()])
         subject = request or _shorten(sentence)
         return _Found(index, sentence, subject, "agreed", tally, _named_committee(_committee_in(sentence)))
-    achieved = _ACHIEVED.search(sentence)
+    achieved = _ACHIEVED.search(sentence) if _ACHIEVED_VERBS.search(sentence) else None
     if achieved:
         return _Found(index, sentence, _object_after(sentence, achieved.end() - 0), "agreed", tally)
-    elected = _ELECTED_TO_ROLE.search(sentence)
+    elected = _ELECTED_TO_ROLE.search(sentence) if "elect" in sentence or "appoint" in sentence else None
     if elected and not _WHO.search(sentence[: elected.start()]):
         names = names_in(sentence[: elected.start()])
         verb = "re-elected" if elected.group(1).lower().startswith("re") else "elected"
