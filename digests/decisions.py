@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from digests.matching import alternation_by_first_character, ascii_lower, word_alternation
+from digests.matching import alternation_by_first_character, ascii_lower, contains_any, word_alternation
 from digests.model import Decision, Section, Tally
 from digests.people import names_in
 from digests.sentences import split_sentences
@@ -31,7 +31,7 @@ MAX_SUBJECT = 120
 _WINDOW = 200  # characters looked at either side of a decision verb; keeps the work linear
 _TAIL = 90  # characters before a verb in which its subject and auxiliaries are looked for
 
-_VERBS = [
+_VERBS = (
     "agreed",
     "approved",
     "endorsed",
@@ -57,7 +57,7 @@ _VERBS = [
     "defeated",
     "lost",
     "fell",
-]
+)
 _VERB = re.compile(rf"\b({alternation_by_first_character(_VERBS)})\b")
 _PASSIVE_VERBS = frozenset(
     [
@@ -146,7 +146,7 @@ _NEC_SUBJECT = re.compile(
 _OTHER_SUBJECT = re.compile(r"\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Yy]ou|[Ww]ho|[Ww]hich|[Ww]hoever)\s*$")
 _CONJUNCTION_TAIL = re.compile(r"(?:\band|\bbut|,)\s*$")
 _CLAUSE_BREAK = re.compile(r";|:|\s[–—-]\s|\b(?:that|because|while|whilst|but)\b")
-_CLAUSE_BREAK_HINT = re.compile("[;:–—-]|that|because|while|but")  # in every match: a cheap test first
+_CLAUSE_BREAK_HINT = (";", ":", "–", "—", "-", "that", "because", "while", "but")  # one is in every match
 _FIRST_SUBJECT = re.compile(
     r"\b(?P<we>[Ww]e|NEC|[Tt]he (?:[Cc]ommittee|[Ee]xecutive))\b|\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|MEPs?|MPs?|"
     r"[Cc]onference|[Cc]ouncil|[Pp]arliament|[Gg]overnment)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b"
@@ -182,8 +182,8 @@ _REQUEST = re.compile(
     r"|[Oo]ne\s+member|[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)\s+(?:had\s+|also\s+|again\s+)?(?:requested|asked\s+for|asked\s+that|asked\s+if|proposed|moved|"
     r"called\s+for|suggested|sought|argued\s+for|pressed\s+for|raised)\s+(?P<what>[^.;]+)"
 )
-_SECURED_NOUNS = re.compile("agreement|approval|support|backing|commitment|consent")  # one in every match
-_ACHIEVED_VERBS = re.compile("achieved|secured|won|obtained|negotiated")  # one in every match
+_SECURED_NOUNS = ("agreement", "approval", "support", "backing", "commitment", "consent")  # one in every match
+_ACHIEVED_VERBS = ("achieved", "secured", "won", "obtained", "negotiated")  # one in every match
 # Words that `_SECURED`, `_ACHIEVED` or `_ELECTED_TO_ROLE` cannot match without.
 _SPECIAL_WORDS = re.compile(r"secur|w[io]n|gain|obtain|achieved|negotiated|elect|appoint")
 _CLAUSE_END = re.compile(
@@ -200,7 +200,18 @@ _TALLY_ONLY = re.compile(
 _ITEM_NAME = re.compile(r"^(?:[A-Z0-9][\w’'&.-]*)(?:\s+(?:(?:of|for|the|and|in|on|de|&)\s+)?[A-Z0-9][\w’'&.-]*){0,7}")
 _MEETING_OF = re.compile(rf"\b(?:meeting\s+of|at)\s+(?:the|our)\s+(?P<name>(?:[A-Z][\w’'&-]*\s+){{1,4}}{_COMMITTEE})")
 _SPACES = re.compile(r"\s+")
-_REQUEST_HINT = re.compile("requested|asked|proposed|moved|called|suggested|sought|argued|pressed|raised")
+_REQUEST_HINT = (
+    "requested",
+    "asked",
+    "proposed",
+    "moved",
+    "called",
+    "suggested",
+    "sought",
+    "argued",
+    "pressed",
+    "raised",
+)
 _TALLY_LEAD_OUT = re.compile(r"[\s,]*(?:\bby|\bwas\s+passed|\bwere\s+passed)?[\s,]*$")
 _PRONOUN_OBJECT = re.compile(r"^(?:them|it|this|these|those|that|both|all)\b", re.I)
 _NOUN_PHRASE_LEAD = re.compile(
@@ -277,7 +288,7 @@ def _without_tally(clause: str) -> str:
 def _request_before(pre: str) -> str | None:
     """What the author asked for, when the decision is "... and this was agreed"."""
     found = None
-    if not _REQUEST_HINT.search(pre):
+    if not contains_any(pre, _REQUEST_HINT):
         return None  # no request verb (the usual case), found far more cheaply than by `_REQUEST`
     for m in _REQUEST.finditer(pre):
         found = m.group("what")
@@ -289,7 +300,7 @@ def _request_before(pre: str) -> str | None:
 
 def _clause_start(pre: str) -> int:
     last = 0
-    if not _CLAUSE_BREAK_HINT.search(pre):
+    if not contains_any(pre, _CLAUSE_BREAK_HINT):
         return 0
     for m in _CLAUSE_BREAK.finditer(pre):
         last = m.end()
@@ -310,19 +321,11 @@ def _named_committee(name: str | None) -> str | None:
     return name
 
 
-def _has_verb(sentence: str) -> bool:
-    """Whether a decision verb is in the sentence at all: most sentences hold none, and a few substring
-    tests (fast searches in C) show it in about half the instructions `_VERB` needs to find nothing."""
-    for verb in _VERBS:  # noqa: SIM110 (a plain loop: `any` over a generator costs more per verb)
-        if verb in sentence:
-            return True
-    return False
-
-
 def _decisions_in(sentence: str, index: int) -> list[_Found]:
     """Every decision one sentence states (usually none, sometimes several)."""
     found: list[_Found] = []
-    verbs = list(_VERB.finditer(sentence)) if _has_verb(sentence) else []
+    # Most sentences hold no decision verb; substring tests show that in half the instructions `_VERB` needs.
+    verbs = list(_VERB.finditer(sentence)) if contains_any(sentence, _VERBS) else []
     if not verbs and not _SPECIAL_WORDS.search(sentence) and not _MINUTED.match(sentence):
         return found  # most sentences: no decision verb (so no tally-only sentence either) and no special form
     tally_match = find_tally(sentence)
@@ -440,12 +443,12 @@ def _defeat(sentence: str, pre: str, tail: str, verb: str) -> tuple[str, str | N
 def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found | None:
     """Requests granted, concessions won and elections to party offices, which use no decision verb."""
     # Each pattern runs only when the sentence holds a word it needs: they are slow, and these sentences common.
-    secured = _SECURED.search(sentence) if _SECURED_NOUNS.search(sentence) else None
+    secured = _SECURED.search(sentence) if contains_any(sentence, _SECURED_NOUNS) else None
     if secured:
         request = _request_before(sentence[: secured.end()])
         subject = request or _shorten(sentence)
         return _Found(index, sentence, subject, "agreed", tally, _named_committee(_committee_in(sentence)))
-    achieved = _ACHIEVED.search(sentence) if _ACHIEVED_VERBS.search(sentence) else None
+    achieved = _ACHIEVED.search(sentence) if contains_any(sentence, _ACHIEVED_VERBS) else None
     if achieved:
         return _Found(index, sentence, _object_after(sentence, achieved.end() - 0), "agreed", tally)
     elected = _ELECTED_TO_ROLE.search(sentence) if "elect" in sentence or "appoint" in sentence else None

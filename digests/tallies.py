@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digests.matching import ascii_lower, lower_twin
+from digests.matching import ascii_lower, contains_any, lower_twin
 from digests.model import Tally
 
 _NUMBER_WORDS = {
@@ -70,11 +70,10 @@ _DASHED = re.compile(
     r"(\d(?<![\d£$/.,-]\d)\d{0,2})\s?[-–]\s?(\d{1,3})(?![\d%/.-])(?!\s*(?:months?|weeks?|years?|days?|hours?))"
 )
 _VOTE_CONTEXT = re.compile(r"\b(?:votes?|voted|passed|carried|agreed|approved|defeated|majority|ballot)\b", re.I)
-# Whether a lower-cased sentence holds one of these words, in one search rather than a loop of `in` tests.
-_VOTE_WORDS = re.compile("vote|passed|carried|agreed|approved|defeated|majority|ballot")
+_VOTE_WORDS = ("vote", "passed", "carried", "agreed", "approved", "defeated", "majority", "ballot")
 _LONE_ABSTAIN = re.compile(rf"\b{_NUM}\s+abstentions?\b", re.I)
 _UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b|\bwithout (?:dissent|opposition)\b|\bnem\.?\s?con\b", re.I)
-_UNANIMOUS_WORDS = re.compile("unanimous|without|nem")
+_UNANIMOUS_WORDS = ("unanimous", "without", "nem")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +132,9 @@ def find_tally(sentence: str) -> TallyMatch | None:
                     abstain, end = _number(lone.group(1)), lone.end()
             return TallyMatch(Tally(votes_for, against, abstain or None), m.start(), end)
     m = _DASHED.search(sentence)  # first: most sentences have no digit (and case matters: "19-11 Months")
-    if m and (lowered is None or _VOTE_WORDS.search(lowered)) and matchers.vote_context.search(text):
+    if m and (lowered is None or contains_any(lowered, _VOTE_WORDS)) and matchers.vote_context.search(text):
         return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
-    if lowered is not None and not _UNANIMOUS_WORDS.search(lowered):
+    if lowered is not None and not contains_any(lowered, _UNANIMOUS_WORDS):
         return None
     m = matchers.unanimous.search(text)
     if m:
