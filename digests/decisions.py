@@ -287,9 +287,9 @@ def _without_tally(clause: str) -> str:
 
 def _request_before(pre: str) -> str | None:
     """What the author asked for, when the decision is "... and this was agreed"."""
-    found = None
     if not contains_any(pre, _REQUEST_HINT):
         return None  # no request verb (the usual case), found far more cheaply than by `_REQUEST`
+    found = None
     for m in _REQUEST.finditer(pre):
         found = m.group("what")
     if not found:
@@ -299,9 +299,9 @@ def _request_before(pre: str) -> str | None:
 
 
 def _clause_start(pre: str) -> int:
-    last = 0
     if not contains_any(pre, _CLAUSE_BREAK_HINT):
         return 0
+    last = 0
     for m in _CLAUSE_BREAK.finditer(pre):
         last = m.end()
     return last
