@@ -2,6 +2,10 @@
 
 Prints one JSON object: {"reports_per_second", "mb_per_second", "n", ...}. Run from the project root:
     .venv/bin/python bench/bench_parse.py [--reports 200] [--repeat 3]
+
+`--pathological` instead parses worst-case inputs (a 2 MB single paragraph, 2 MB without a full stop, many
+short lines, many names, many numbers) at two sizes each and prints the seconds and the ratio of the
+times: about 2 when the parse is linear in the input size, far more if something is quadratic.
 """
 
 from __future__ import annotations
@@ -70,11 +74,57 @@ def _front_end(data: bytes, name: str) -> None:
     split_sections(split_header(body).body)
 
 
+def _repeat_to(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+# Worst cases, each a function of the size in bytes: what a hostile or broken feed could send.
+_PATHOLOGICAL = {
+    # one paragraph of ordinary sentences, decisions and tallies included
+    "single_paragraph": lambda size: (
+        "NEC report – 3 March 2015\n\nJane Doe\n\n"
+        + _repeat_to(" ".join(s.format(name="Helen Carver", a=19, b=11, n=412345) for s in _SENTENCES) + " ", size)
+    ),
+    # words with no full stop, so sentences are cut only at MAX_SENTENCE
+    "no_full_stop": lambda size: _repeat_to("the NEC agreed and we voted by nineteen votes to eleven on ", size),
+    # many short lines, each a possible heading, bullet or sign-off
+    "many_lines": lambda size: _repeat_to("Finance\n\n- The NEC agreed it.\nJane Doe\n", size),
+    # capitalised words everywhere: name candidates, role phrases, back-references
+    "many_names": lambda size: _repeat_to(
+        "Jane Doe met John Okafor, Priya Mehra and the General Secretary; Tom, Doe and Leader agreed. ", size
+    ),
+    # digits everywhere: phone, postcode, address and tally candidates
+    "many_numbers": lambda size: _repeat_to("19-11 020 7946 0000 12 High Street SW1A 1AA by 3 votes to 2, ", size),
+}
+
+
+def _pathological(size: int) -> dict[str, object]:
+    """Seconds to parse each worst case at half and at full `size`, and their ratio (2 means linear)."""
+    out: dict[str, object] = {}
+    for name, make in _PATHOLOGICAL.items():
+        times = []
+        for n in (size // 2, size):
+            started = time.perf_counter()
+            parse_report(make(n), name=f"{name}.txt")
+            times.append(time.perf_counter() - started)
+        out[name] = {
+            "seconds_half": round(times[0], 3),
+            "seconds": round(times[1], 3),
+            "ratio": round(times[1] / times[0], 2),
+        }
+    return out
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--reports", type=int, default=200, help="synthetic reports in the corpus")
     options.add_argument("--repeat", type=int, default=3, help="passes over the corpus")
+    options.add_argument("--pathological", action="store_true", help="time worst-case inputs instead")
+    options.add_argument("--size", type=int, default=2_000_000, help="bytes of each worst case (--pathological)")
     args = options.parse_args()
+    if args.pathological:
+        print(json.dumps({"benchmark": "parse_pathological", "bytes": args.size, "cases": _pathological(args.size)}))
+        return
     rng = random.Random(1)
     corpus = [(f"synthetic-{i}.txt", synthetic_report(rng).encode()) for i in range(args.reports)]
     if SEEDS.is_dir():

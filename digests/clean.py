@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from digests.authors import clean_name, has_known_first_name, looks_like_person
+from digests.matching import ascii_lower, contains_any
 
 _BULLET_PREFIX = re.compile(r"^\s*(?:[•\-*–·▪◦]|\d{1,3}[.)])\s+")
 
@@ -59,6 +60,9 @@ _DISCLAIMER = re.compile(
     r"(?:are )?welcome|comments and questions (?:are )?welcome|happy for (?:this|it) to be (?:circulated|shared))\b",
     re.IGNORECASE,
 )
+# Words (lower case) one of which is in every match of the patterns named.
+_CHROME_WORDS = ("counter", "visitor", "page views", "©", "(c)", "copyright", "powered by", "theme", "all rights")
+_DISCLAIMER_WORDS = ("personal account", "official", "welcome", "happy for")
 _NAME_TOKEN = re.compile(r"^[A-Za-z][\w.'’-]{0,30}$")
 _SIGNOFF_DASH = re.compile(r"^(?:—|–|--)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*(?:,[^\n]{0,80})?$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
@@ -127,7 +131,14 @@ def _find_body_end(lines: list[str]) -> tuple[int, bool]:
 
 
 def _is_disclaimer(core: str, word_count: int) -> bool:
-    return word_count <= 80 and _DISCLAIMER.search(core) is not None
+    if word_count > 80:
+        return False
+    # Speed: `_DISCLAIMER` opens with a word boundary and ignores case, so it is tried slowly at every
+    # character of every paragraph; a paragraph without one of its key words cannot match.
+    lowered = ascii_lower(core)
+    if lowered is not None and not contains_any(lowered, _DISCLAIMER_WORDS):
+        return False
+    return _DISCLAIMER.search(core) is not None
 
 
 def _is_hard_end(lines: list[str], index: int, core: str) -> bool:
@@ -140,8 +151,7 @@ def _is_hard_end(lines: list[str], index: int, core: str) -> bool:
         or _COMMENT_SAYS.match(core)
         or _APPEAL.match(core)
         or _PERSONAL_HEADING.match(core)
-        or _COUNTER.search(core)
-        or _CHROME.search(core)
+        or _is_counter_or_chrome(core)
         or _is_commenter_line(lines, index, core)
     )
 
@@ -235,9 +245,17 @@ def _is_junk_line(core: str) -> bool:
         or _TEASER_HEAD.match(core)
         or _COMMENT_BITS.match(core)
         or _APPEAL.match(core)
-        or _COUNTER.search(core)
-        or _CHROME.search(core)
+        or _is_counter_or_chrome(core)
     )
+
+
+def _is_counter_or_chrome(core: str) -> bool:
+    """A hit counter or page chrome ("Powered by WordPress"). Both patterns ignore case and open with a word
+    boundary (slow on every line), so a line without one of their key words is passed over first."""
+    lowered = ascii_lower(core)
+    if lowered is not None and not contains_any(lowered, _CHROME_WORDS):
+        return False
+    return bool(_COUNTER.search(core) or _CHROME.search(core))
 
 
 def _drop_trailing_signoff(body: list[str], result: CleanResult) -> list[str]:

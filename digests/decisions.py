@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from digests.matching import alternation_by_first_character, ascii_lower
+from digests.matching import alternation_by_first_character, ascii_lower, contains_any, word_alternation
 from digests.model import Decision, Section, Tally
 from digests.people import names_in
 from digests.sentences import split_sentences
@@ -31,7 +31,7 @@ MAX_SUBJECT = 120
 _WINDOW = 200  # characters looked at either side of a decision verb; keeps the work linear
 _TAIL = 90  # characters before a verb in which its subject and auxiliaries are looked for
 
-_VERBS = [
+_VERBS = (
     "agreed",
     "approved",
     "endorsed",
@@ -57,7 +57,7 @@ _VERBS = [
     "defeated",
     "lost",
     "fell",
-]
+)
 _VERB = re.compile(rf"\b({alternation_by_first_character(_VERBS)})\b")
 _PASSIVE_VERBS = frozenset(
     [
@@ -127,8 +127,9 @@ _ADVERBS = (
     r"(?:also|then|finally|duly|unanimously|formally|subsequently|later|eventually|narrowly|overwhelmingly|"
     r"further|therefore|instead|again|jointly|collectively|all|both|however|now|already|quickly|today)"
 )
-_AUX = r"(?:was|were|is|are|been|be|being)"
-_PASSIVE_TAIL = re.compile(rf"\b{_AUX}\s+(?:{_ADVERBS}\s+)*$")
+_AUX_WORDS = ["was", "were", "is", "are", "been", "be", "being"]
+_AUX = rf"(?:{'|'.join(_AUX_WORDS)})"
+_PASSIVE_TAIL = re.compile(rf"(?:{word_alternation(_AUX_WORDS)})\s+(?:{_ADVERBS}\s+)*$")  # "\b{_AUX}\s+...", faster
 _RELATIVE_PASSIVE = re.compile(rf"\b(?:that|who|whoever|whom)\s+(?:had\s+|has\s+|have\s+)?{_AUX}\s+(?:{_ADVERBS}\s+)*$")
 _HYPOTHETICAL = re.compile(
     rf"(?:\b(?:supposed\s+to|should|could|might|must|ought\s+to|if|unless|not|never)\s+(?:have\s+)?"
@@ -145,6 +146,7 @@ _NEC_SUBJECT = re.compile(
 _OTHER_SUBJECT = re.compile(r"\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Yy]ou|[Ww]ho|[Ww]hich|[Ww]hoever)\s*$")
 _CONJUNCTION_TAIL = re.compile(r"(?:\band|\bbut|,)\s*$")
 _CLAUSE_BREAK = re.compile(r";|:|\s[–—-]\s|\b(?:that|because|while|whilst|but)\b")
+_CLAUSE_BREAK_HINT = (";", ":", "–", "—", "-", "that", "because", "while", "but")  # one is in every match
 _FIRST_SUBJECT = re.compile(
     r"\b(?P<we>[Ww]e|NEC|[Tt]he (?:[Cc]ommittee|[Ee]xecutive))\b|\b(?:I|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|MEPs?|MPs?|"
     r"[Cc]onference|[Cc]ouncil|[Pp]arliament|[Gg]overnment)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b"
@@ -180,8 +182,10 @@ _REQUEST = re.compile(
     r"|[Oo]ne\s+member|[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)\s+(?:had\s+|also\s+|again\s+)?(?:requested|asked\s+for|asked\s+that|asked\s+if|proposed|moved|"
     r"called\s+for|suggested|sought|argued\s+for|pressed\s+for|raised)\s+(?P<what>[^.;]+)"
 )
+_SECURED_NOUNS = ("agreement", "approval", "support", "backing", "commitment", "consent")  # one in every match
+_ACHIEVED_VERBS = ("achieved", "secured", "won", "obtained", "negotiated")  # one in every match
 # Words that `_SECURED`, `_ACHIEVED` or `_ELECTED_TO_ROLE` cannot match without.
-_SPECIAL_WORDS = re.compile(r"secur|w[io]n|gain|obtain|achieved|negotiated|elect|appoint")
+_SPECIAL_WORDS = ("secur", "win", "won", "gain", "obtain", "achieved", "negotiated", "elect", "appoint")
 _CLAUSE_END = re.compile(
     r"\s(?:(?:and|but|so|because|although|while|whilst)\s+(?:I|we|he|she|they|was|were|am)\b|[–—-]\s|\()|;"
     r"|,\s+(?:but|and\s+I)\b"
@@ -196,6 +200,18 @@ _TALLY_ONLY = re.compile(
 _ITEM_NAME = re.compile(r"^(?:[A-Z0-9][\w’'&.-]*)(?:\s+(?:(?:of|for|the|and|in|on|de|&)\s+)?[A-Z0-9][\w’'&.-]*){0,7}")
 _MEETING_OF = re.compile(rf"\b(?:meeting\s+of|at)\s+(?:the|our)\s+(?P<name>(?:[A-Z][\w’'&-]*\s+){{1,4}}{_COMMITTEE})")
 _SPACES = re.compile(r"\s+")
+_REQUEST_HINT = (
+    "requested",
+    "asked",
+    "proposed",
+    "moved",
+    "called",
+    "suggested",
+    "sought",
+    "argued",
+    "pressed",
+    "raised",
+)
 _TALLY_LEAD_OUT = re.compile(r"[\s,]*(?:\bby|\bwas\s+passed|\bwere\s+passed)?[\s,]*$")
 _PRONOUN_OBJECT = re.compile(r"^(?:them|it|this|these|those|that|both|all)\b", re.I)
 _NOUN_PHRASE_LEAD = re.compile(
@@ -208,6 +224,18 @@ _LAST_NOUN_PHRASE = re.compile(rf"{_DETERMINER}\s+(?:(?!{_DETERMINER})[^,.;:])*$
 _LEADING_SCORE = re.compile(r"^\s*(?:by\s+)?\d{1,3}\s?[-–]\s?\d{1,3}\b")
 _OWN_VOTE = re.compile(r"^(?:for|against|in\s+favour|to\s+abstain)(?:\s+(?:it|this|that|them))?$", re.I)
 _PROCEDURAL = re.compile(r"\bminutes\b[^.]{0,120}\b(?:correct|accurate|true)\s+record\b", re.I)
+# Compiled once here rather than looked up in the `re` module's cache on every call.
+_UNANIMOUSLY_LEAD = re.compile(r"^\s*unanimously\b")
+_REQUEST_END = re.compile(r"\s[–—-]\s|\s+and\s+(?:this|it|was|were)\b|,\s+which\b")
+_THE_NEC = re.compile(r"(?:The\s+)?National Executive(?: Committee)?")
+_MOVED_ON = re.compile(r"^\s*(?:to|on|over|into)\b")  # "passed on to", "carried over"
+_ENDS_IT = re.compile(r"(?:^|\s)it$", re.I)
+_ENDS_AUXILIARY = re.compile(r"\s*\b(?:would|will|shall|should|to|is|are)$")
+_AUXILIARY_ENDINGS = ("would", "will", "shall", "should", "to", "is", "are")
+_ENDS_PRONOUN = re.compile(r"(?:^|\s)(?:it|this|that|which|these)$", re.I)
+_DETERMINER_WORD = re.compile(_DETERMINER, re.I)
+_WHO = re.compile(r"\bwho(?:ever)?\b")
+_VOTED_TO = re.compile(r"\bvoted\s+to\s+([a-z]+)")
 
 
 @dataclass(slots=True)
@@ -240,7 +268,7 @@ def _object_after(sentence: str, start: int) -> str:
     if tally and tally.start < 5 and not tally.tally.unanimous:
         rest = rest[tally.end :]
     rest = _LEADING_SCORE.sub("", rest, count=1)  # "voted 24-10 to ..."
-    rest = re.sub(r"^\s*unanimously\b", "", rest)
+    rest = _UNANIMOUSLY_LEAD.sub("", rest)
     rest = _OBJECT_LEAD.sub("", rest, count=1).lstrip()
     rest = _RECOMMENDATION.sub("", rest, count=1)
     end = _CLAUSE_END.search(rest)
@@ -259,16 +287,20 @@ def _without_tally(clause: str) -> str:
 
 def _request_before(pre: str) -> str | None:
     """What the author asked for, when the decision is "... and this was agreed"."""
+    if not contains_any(pre, _REQUEST_HINT):
+        return None  # no request verb (the usual case), found far more cheaply than by `_REQUEST`
     found = None
     for m in _REQUEST.finditer(pre):
         found = m.group("what")
     if not found:
         return None
-    found = re.split(r"\s[–—-]\s|\s+and\s+(?:this|it|was|were)\b|,\s+which\b", found)[0]
+    found = _REQUEST_END.split(found)[0]
     return _shorten(found)
 
 
 def _clause_start(pre: str) -> int:
+    if not contains_any(pre, _CLAUSE_BREAK_HINT):
+        return 0
     last = 0
     for m in _CLAUSE_BREAK.finditer(pre):
         last = m.end()
@@ -284,7 +316,7 @@ def _named_committee(name: str | None) -> str | None:
     if not name:
         return None
     name = name.strip()
-    if re.fullmatch(r"(?:The\s+)?National Executive(?: Committee)?", name):
+    if _THE_NEC.fullmatch(name):
         return None
     return name
 
@@ -292,8 +324,9 @@ def _named_committee(name: str | None) -> str | None:
 def _decisions_in(sentence: str, index: int) -> list[_Found]:
     """Every decision one sentence states (usually none, sometimes several)."""
     found: list[_Found] = []
-    verbs = list(_VERB.finditer(sentence))
-    if not verbs and not _SPECIAL_WORDS.search(sentence) and not _MINUTED.match(sentence):
+    # Most sentences hold no decision verb; substring tests show that in half the instructions `_VERB` needs.
+    verbs = list(_VERB.finditer(sentence)) if contains_any(sentence, _VERBS) else []
+    if not verbs and not contains_any(sentence, _SPECIAL_WORDS) and not _MINUTED.match(sentence):
         return found  # most sentences: no decision verb (so no tally-only sentence either) and no special form
     tally_match = find_tally(sentence)
     tally = tally_match.tally if tally_match else None
@@ -347,7 +380,7 @@ def _judge(
             return None
         if verb in _ELECTION_VERBS and not _ROLE_AFTER.match(post):
             return None
-        if verb in ("passed", "carried") and re.match(r"^\s*(?:to|on|over|into)\b", post):
+        if verb in ("passed", "carried") and _MOVED_ON.match(post):
             return None
         obj = _object_after(sentence, end)
         which = _WHICH_PASSIVE.search(tail) if "," in tail else None
@@ -357,11 +390,12 @@ def _judge(
             return _shorten(f"{head} {verb}"), _named_committee(_committee_in(sentence))
         clause = pre[_clause_start(pre) :]
         subject_np = _PASSIVE_TAIL.sub("", clause).strip()
-        if verb == "resolved" and not re.search(r"(?:^|\s)it$", subject_np, re.I):
+        if verb == "resolved" and not _ENDS_IT.search(subject_np):
             return None  # "36 complaints had been resolved" settles cases; "It was resolved that" decides
         committee = _named_committee(_committee_in(sentence))
-        subject_np = re.sub(r"\s*\b(?:would|will|shall|should|to|is|are)$", "", subject_np).strip()
-        if not subject_np or re.search(r"(?:^|\s)(?:it|this|that|which|these)$", subject_np, re.I):
+        if subject_np.endswith(_AUXILIARY_ENDINGS):  # (stripped: no newline for `$` to stop before)
+            subject_np = _ENDS_AUXILIARY.sub("", subject_np).strip()
+        if not subject_np or _ENDS_PRONOUN.search(subject_np):
             if obj:
                 return obj, committee
             request = _request_before(pre)
@@ -399,7 +433,7 @@ def _defeat(sentence: str, pre: str, tail: str, verb: str) -> tuple[str, str | N
     put = _PUT_TO_VOTE.search(clause) or _VOTE_NOUN.search(clause)
     if put is None:
         return None
-    start = max((m.start() for m in re.finditer(_DETERMINER, clause[: put.start()], re.I)), default=0)
+    start = max((m.start() for m in _DETERMINER_WORD.finditer(clause[: put.start()])), default=0)
     subject_np = clause[start:].strip()
     if _OTHER_BODY.search(subject_np):
         return None  # "the motion at the council was defeated"
@@ -408,16 +442,17 @@ def _defeat(sentence: str, pre: str, tail: str, verb: str) -> tuple[str, str | N
 
 def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found | None:
     """Requests granted, concessions won and elections to party offices, which use no decision verb."""
-    secured = _SECURED.search(sentence)
+    # Each pattern runs only when the sentence holds a word it needs: they are slow, and these sentences common.
+    secured = _SECURED.search(sentence) if contains_any(sentence, _SECURED_NOUNS) else None
     if secured:
         request = _request_before(sentence[: secured.end()])
         subject = request or _shorten(sentence)
         return _Found(index, sentence, subject, "agreed", tally, _named_committee(_committee_in(sentence)))
-    achieved = _ACHIEVED.search(sentence)
+    achieved = _ACHIEVED.search(sentence) if contains_any(sentence, _ACHIEVED_VERBS) else None
     if achieved:
         return _Found(index, sentence, _object_after(sentence, achieved.end() - 0), "agreed", tally)
-    elected = _ELECTED_TO_ROLE.search(sentence)
-    if elected and not re.search(r"\bwho(?:ever)?\b", sentence[: elected.start()]):
+    elected = _ELECTED_TO_ROLE.search(sentence) if "elect" in sentence or "appoint" in sentence else None
+    if elected and not _WHO.search(sentence[: elected.start()]):
         names = names_in(sentence[: elected.start()])
         verb = "re-elected" if elected.group(1).lower().startswith("re") else "elected"
         if elected.group(1).lower().startswith("appoint"):
@@ -432,7 +467,7 @@ def _special_decision(sentence: str, index: int, tally: Tally | None) -> _Found 
 
 def _participle(found: _Found) -> str:
     """The past participle that names what a plural decision did to each item ("proscribed")."""
-    m = re.search(r"\bvoted\s+to\s+([a-z]+)", found.sentence)
+    m = _VOTED_TO.search(found.sentence)
     if m:
         verb = m.group(1)
         if verb.endswith("e"):
@@ -513,6 +548,14 @@ def _attach_tallies(found: list[_Found], sentences: list[str]) -> list[_Found]:
     return out
 
 
+def _single_spaced(text: str) -> str:
+    """Runs of white space as one space. Most subjects have been through `_shorten` already: a printable
+    text holds no white space but " " (the others are all unprintable), so two spaces in a row are the test."""
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SPACES.sub(" ", text)
+
+
 def _capitalised(subject: str) -> str:
     return subject[:1].upper() + subject[1:]
 
@@ -541,7 +584,7 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
         for f in _attach_tallies(found, sentences):
             f.subject = _resolve_pronoun_subject(f, sentences)
             text = " ".join([f.sentence, *f.extra_text])
-            key = (_SPACES.sub(" ", f.subject).casefold(), f.sentence)
+            key = (_single_spaced(f.subject).casefold(), f.sentence)
             if key in seen:
                 continue
             seen.add(key)

@@ -172,7 +172,8 @@ def detect_kind(text: str, name: str | None) -> str:
 
 def normalise_markdown(text: str) -> str:
     """Links to their text, `#` headings and setext headings to `# ` lines; other lines as they are."""
-    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    if "](" in text:  # every link has it; the pattern, which may open with "!", is tried at every character
+        text = _MD_LINK.sub(lambda m: m.group(1), text)
     lines = text.split("\n")
     out: list[str] = []
     for line in lines:

@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from digests.given_names import common_given_names
-from digests.matching import alternation_by_first_character
+from digests.matching import alternation_by_first_character, contains_any
 from digests.memo import remembered_in_parse
 from digests.model import PersonMention, Section
 from digests.roles import KnowledgeBase, knowledge_base
@@ -38,6 +38,7 @@ _POSSESSIVE_S = ("'s", "’s")
 # The capitals of `_UPPER_START` as a set: one membership test per word instead of a regex call.
 _CAPITALS = frozenset(chr(c) for c in [*range(ord("A"), ord("Z") + 1), *range(0xC0, 0xD7), *range(0xD8, 0xDF)])
 _UPPER_START = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LETTER = re.compile(rf"[{_LETTERS}]")
 _NAME_TOKEN = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:['’\-][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)*")
 _PEERAGE_TITLES = frozenset({"Lord", "Baroness", "Lady", "Dame", "Sir"})
 _ROLE_QUALIFIERS = frozenset(
@@ -125,31 +126,57 @@ def _runs(sentence: str, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
     Each run comes with the word right after it (when only a space separates them), so a reporting verb
     ("Tom Lillywhite presented") can show that the run names a person. A possessive ("Tom's") ends a run.
     """
-    run: list[str] = []
-    closed = False
-    contiguous = False  # whether a single space (or no-break space) separates this word from the one before
-    for word, gap in _WORD_AND_GAP.findall(sentence):
-        capital = word[0] in _CAPITALS
-        if not run and not capital:
-            # Most words: lower case with no run open; they start nothing and end nothing.
-            closed, contiguous = False, bool(gap)
-            continue
-        possessive = len(word) > 2 and word.endswith(_POSSESSIVE_ENDINGS)
-        if possessive:
-            word = word[:-2] if word.endswith(_POSSESSIVE_S) else word[:-1]
-        text = word.strip("-")
-        inside = text in vocab.particles or (text == "of" and bool(run) and run[0] in _PEERAGE_TITLES)
-        if run and contiguous and not closed and (capital or inside):
-            run.append(text)
+    # Speed: a word in lower case with no run open starts nothing and ends nothing (what the loop knew about
+    # the words before it no longer matters), so between runs the search jumps to the next capitalised word.
+    start = _next_capitalised_word(sentence, 0)
+    while start >= 0:
+        run: list[str] = []
+        closed = False
+        contiguous = False  # whether a single space (or no-break space) separates this word from the one before
+        for m in _WORD_AND_GAP.finditer(sentence, start):
+            word, gap = m.groups("")
+            capital = word[0] in _CAPITALS
+            if not run and not capital:
+                start = _next_capitalised_word(sentence, m.end())
+                break
+            possessive = len(word) > 2 and word.endswith(_POSSESSIVE_ENDINGS)
+            if possessive:
+                word = word[:-2] if word.endswith(_POSSESSIVE_S) else word[:-1]
+            text = word.strip("-")
+            inside = text in vocab.particles or (text == "of" and bool(run) and run[0] in _PEERAGE_TITLES)
+            if run and contiguous and not closed and (capital or inside):
+                run.append(text)
+            else:
+                if run:
+                    yield run, text if contiguous and not closed else ""
+                run, closed = ([text], False) if capital else ([], False)
+            if possessive and run:
+                closed = True
+            contiguous = bool(gap)
         else:
             if run:
-                yield run, text if contiguous and not closed else ""
-            run, closed = ([text], False) if capital else ([], False)
-        if possessive and run:
-            closed = True
-        contiguous = bool(gap)
-    if run:
-        yield run, ""
+                yield run, ""
+            return
+
+
+# Characters that continue a word of `_WORD_AND_GAP` without being able to start one.
+_WORD_INNER = frozenset("'’-")
+
+
+def _next_capitalised_word(sentence: str, pos: int) -> int:
+    """Where the next word of `_WORD_AND_GAP` from `pos` on that opens with a capital starts, or -1.
+
+    A word starts at the first letter of a stretch of letters, apostrophes and hyphens: a capital after a
+    letter in such a stretch ("McDonald", "O'Brien") is inside a word, not at its start.
+    """
+    while (m := _UPPER_START.search(sentence, pos)) is not None:
+        before = m.start() - 1
+        while before >= 0 and sentence[before] in _WORD_INNER:
+            before -= 1
+        if before < 0 or not _LETTER.match(sentence[before]):
+            return m.start()
+        pos = m.end()
+    return -1
 
 
 @remembered_in_parse
@@ -172,7 +199,7 @@ def name_candidates(sentence: str) -> list[NameCandidate]:
 
 def _has_stop_phrase(run: list[str], vocab: Vocabulary) -> bool:
     """Whether some stretch of the run is a known non-person name (set lookups: runs are short)."""
-    folded = [_fold(t) for t in run]
+    folded = [t.replace("’", "'").casefold() for t in run]  # `_fold` of a word: run words hold no space or "&"
     if vocab.stop_phrase_starts.isdisjoint(folded):
         return False  # the usual case: no word of the run can start a stop phrase
     longest = min(len(folded), vocab.stop_phrase_words)
@@ -286,8 +313,18 @@ def names_in(text: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _RolePhrases:
+    """The in-text role phrases as one pattern, the role each phrase stands for, and anchors: words one of
+    which every phrase contains, so a sentence holding none of them cannot refer to a role."""
+
+    pattern: re.Pattern[str]
+    role_of: dict[str, str]
+    anchors: tuple[str, ...]
+
+
 @lru_cache(maxsize=1)
-def _role_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+def _role_phrases() -> _RolePhrases:
     """One pattern for every in-text role phrase ("the General Secretary", "Deputy Leader's report")."""
     kb = knowledge_base()
     phrase_role: dict[str, str] = {}
@@ -305,13 +342,28 @@ def _role_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         rf"\b(?:(?P<det>[Tt]he|[Oo]ur)\s+(?:(?:Labour|Party|party)\s+)?)?(?P<ref>{alternatives})"
         r"(?P<poss>['’]s|s)?(?P<report>\s+[Rr]eport)?\b"
     )
-    return pattern, phrase_role
+    return _RolePhrases(pattern, phrase_role, tuple(_anchors(list(phrase_role))))
+
+
+def _anchors(phrases: list[str]) -> list[str]:
+    """A few words such that every phrase contains one: the shortest phrases first, each adding its longest
+    word unless it already holds an anchor ("Leader" covers "Deputy Leader of the Labour Party"); of words
+    as long, the last ("Sec" for "Gen Sec": "gen" is in far more words, as in "agenda")."""
+    anchors: list[str] = []
+    for phrase in sorted(phrases, key=len):
+        if not any(anchor in phrase for anchor in anchors):
+            anchors.append(max(reversed(phrase.split()), key=len))
+    return anchors
 
 
 def role_references(sentence: str) -> Iterator[str]:
     """Roles the sentence refers to by title ("the General Secretary", "Leader's report"), not by name."""
-    pattern, phrase_role = _role_pattern()
-    for m in pattern.finditer(sentence):
+    phrases = _role_phrases()
+    # Speed: the pattern opens with a word boundary, so the engine tries it at every character; most
+    # sentences name no role, and a few substring tests show that far more cheaply.
+    if not contains_any(sentence, phrases.anchors):
+        return
+    for m in phrases.pattern.finditer(sentence):
         ref = m.group("ref")
         if not (m.group("det") or m.group("report")):
             continue
@@ -323,7 +375,7 @@ def role_references(sentence: str) -> Iterator[str]:
         head = sentence[max(0, m.start() - 20) : m.start()].split()
         if head and head[-1].casefold().strip("(,") in _ROLE_QUALIFIERS:
             continue
-        yield phrase_role[ref]
+        yield phrases.role_of[ref]
 
 
 def extract_people(

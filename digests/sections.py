@@ -163,8 +163,10 @@ def strip_emphasis(text: str) -> str:
 
 def is_title_like(text: str, *, max_words: int = 10) -> bool:
     """Short, capitalised, no final full stop, not ending on a function word, no pronouns: a heading's shape."""
+    if len(text) > 80:
+        return False  # before splitting: most lines tested are whole paragraphs
     words = text.split()
-    if not 1 <= len(words) <= max_words or len(text) > 80:
+    if not 1 <= len(words) <= max_words:
         return False
     first = text.lstrip("\"'“‘(")[:1]
     if not (first.isupper() or first.isdigit()):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digests.matching import ascii_lower
+from digests.matching import ascii_lower, contains_any, lower_twin
 from digests.model import Tally
 
 _NUMBER_WORDS = {
@@ -63,15 +63,36 @@ _PATTERNS = (
         ),
     ),
 )
-# "19-11" only counts in a sentence about a vote, and not as a range of months or money.
+# "19-11" only counts in a sentence about a vote, and not as a range of months or money. The check on the
+# character before the first digit comes after that digit (`(?<![\d£$/.,-])(\d{1,3})` in effect), so that the
+# pattern opens with a digit and the engine skips straight to the digits of a sentence.
 _DASHED = re.compile(
-    r"(?<![\d£$/.,-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d%/.-])(?!\s*(?:months?|weeks?|years?|days?|hours?))"
+    r"(\d(?<![\d£$/.,-]\d)\d{0,2})\s?[-–]\s?(\d{1,3})(?![\d%/.-])(?!\s*(?:months?|weeks?|years?|days?|hours?))"
 )
 _VOTE_CONTEXT = re.compile(r"\b(?:votes?|voted|passed|carried|agreed|approved|defeated|majority|ballot)\b", re.I)
 _VOTE_WORDS = ("vote", "passed", "carried", "agreed", "approved", "defeated", "majority", "ballot")
 _LONE_ABSTAIN = re.compile(rf"\b{_NUM}\s+abstentions?\b", re.I)
 _UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b|\bwithout (?:dissent|opposition)\b|\bnem\.?\s?con\b", re.I)
 _UNANIMOUS_WORDS = ("unanimous", "without", "nem")
+
+
+@dataclass(frozen=True, slots=True)
+class _Matchers:
+    """The case-insensitive patterns, or their case-sensitive twins for text lower-cased by `ascii_lower`."""
+
+    figures: tuple[tuple[str, re.Pattern[str]], ...]
+    lone_abstain: re.Pattern[str]
+    vote_context: re.Pattern[str]
+    unanimous: re.Pattern[str]
+
+
+_ANY_TEXT = _Matchers(_PATTERNS, _LONE_ABSTAIN, _VOTE_CONTEXT, _UNANIMOUS)
+_LOWERED_TEXT = _Matchers(
+    tuple((needed, lower_twin(pattern)) for needed, pattern in _PATTERNS),
+    lower_twin(_LONE_ABSTAIN),
+    lower_twin(_VOTE_CONTEXT),
+    lower_twin(_UNANIMOUS),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,29 +113,30 @@ def _number(text: str | None) -> int | None:
 
 def find_tally(sentence: str) -> TallyMatch | None:
     """The first vote tally in the sentence, or None; "unanimously" gives a tally without figures."""
-    # Words a pattern needs are looked for in the lower-cased sentence (when it folds exactly) first.
+    # Words a pattern needs are looked for in the lower-cased sentence (when it folds exactly) first, and the
+    # patterns run on it case-sensitively: the same places, the groups in lower case (`_number` folds them).
     lowered = ascii_lower(sentence)
-    for needed, pattern in _PATTERNS:
-        m = pattern.search(sentence) if lowered is None or needed in lowered else None
+    text, matchers = (sentence, _ANY_TEXT) if lowered is None else (lowered, _LOWERED_TEXT)
+    for needed, pattern in matchers.figures:
+        m = pattern.search(text) if lowered is None or needed in lowered else None
         if m:
             votes_for, against = _number(m.group(1)), _number(m.group(2))
             if votes_for is None or against is None or m.group(1).casefold() in ("a", "an", "no", "none"):
                 continue
             abstain = _number(m.group(3))
             end = m.end()
-            window = min(len(sentence), m.end() + 40)
+            window = min(len(text), m.end() + 40)
             if abstain is None and (lowered is None or "abstention" in lowered[m.end() : window]):
-                lone = _LONE_ABSTAIN.search(sentence, m.end(), window)
+                lone = matchers.lone_abstain.search(text, m.end(), window)
                 if lone:
                     abstain, end = _number(lone.group(1)), lone.end()
             return TallyMatch(Tally(votes_for, against, abstain or None), m.start(), end)
-    if lowered is None or any(word in lowered for word in _VOTE_WORDS):
-        m = _DASHED.search(sentence) if _VOTE_CONTEXT.search(sentence) else None
-        if m:
-            return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
-    if lowered is not None and not any(word in lowered for word in _UNANIMOUS_WORDS):
+    m = _DASHED.search(sentence)  # first: most sentences have no digit (and case matters: "19-11 Months")
+    if m and (lowered is None or contains_any(lowered, _VOTE_WORDS)) and matchers.vote_context.search(text):
+        return TallyMatch(Tally(int(m.group(1)), int(m.group(2))), m.start(), m.end())
+    if lowered is not None and not contains_any(lowered, _UNANIMOUS_WORDS):
         return None
-    m = _UNANIMOUS.search(sentence)
+    m = matchers.unanimous.search(text)
     if m:
         return TallyMatch(Tally(unanimous=True), m.start(), m.end())
     return None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
+from digests import people as people_module
 from digests.model import PersonMention, Section
 from digests.people import extract_people, name_candidates
 from digests.roles import canonical, holder
@@ -50,6 +52,45 @@ def test_name_runs_join_on_one_space_and_end_at_punctuation_or_a_possessive() ->
         ("Rufus Penhallow", None, ""),
     ]
     assert runs("The Wexley Trust met") == []
+
+
+def _runs_word_by_word(sentence: str) -> list[tuple[list[str], str]]:
+    """The plain form of the name-run scan: every word in turn (the parser skips to capitalised words)."""
+    vocab = people_module.vocabulary()
+    out: list[tuple[list[str], str]] = []
+    run: list[str] = []
+    closed = contiguous = False
+    for word, gap in people_module._WORD_AND_GAP.findall(sentence):
+        capital = word[0] in people_module._CAPITALS
+        possessive = len(word) > 2 and word.endswith(("'s", "’s", "'", "’"))
+        if possessive:
+            word = word[:-2] if word.endswith(("'s", "’s")) else word[:-1]
+        text = word.strip("-")
+        inside = text in vocab.particles or (
+            text == "of" and bool(run) and run[0] in ("Lord", "Baroness", "Lady", "Dame", "Sir")
+        )
+        if run and contiguous and not closed and (capital or inside):
+            run.append(text)
+        else:
+            if run:
+                out.append((run, text if contiguous and not closed else ""))
+            run, closed = ([text], False) if capital else ([], False)
+        if possessive and run:
+            closed = True
+        contiguous = bool(gap)
+    if run:
+        out.append((run, ""))
+    return out
+
+
+def test_the_name_run_scan_finds_what_a_word_by_word_scan_finds() -> None:
+    pieces = ["Perpetua", "Quill", "quill", "de", "of", "Lord", "McDonald", "O'Brien", "o'Brien", "-Quill", "’s", "'s"]
+    pieces += [" ", " ", "\u00a0", "  ", ", ", "-", "'", "’", "x", "É", "élan", "Ørsted", "1", "."]
+    rng = random.Random(3)
+    vocab = people_module.vocabulary()
+    for _ in range(4000):
+        sentence = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert list(people_module._runs(sentence, vocab)) == _runs_word_by_word(sentence), sentence
 
 
 def test_a_reporting_verb_marks_an_unusual_given_name_as_a_person() -> None:
