@@ -66,6 +66,8 @@ SAME_DECISION = 80
 # /search ranks the newest this many matching passages (by when they were stored), so a common
 # word costs the same at 10,000 reports as at 1,000.
 SEARCH_RECENT = 1000
+# A keyword in more decisions than this is "common": its decisions are found newest first by date.
+COMMON_WORD_DECISIONS = 2000
 
 # The columns a decision view needs, loaded as plain rows (no ORM identity map per decision).
 DECISION_COLUMNS = (
@@ -94,20 +96,29 @@ def tally_label(votes_for: int | None, votes_against: int | None, abstain: int |
     return Tally(votes_for, votes_against, abstain, unanimous).label()
 
 
-def _report_ref_query(report_ids: Sequence[int]) -> Select[Any]:
-    return (
-        select(
-            m.Report.id,
-            m.Report.title,
-            m.Report.url,
-            m.Report.authors,
-            m.Report.published,
-            m.Meeting.meeting_date,
-            m.Meeting.body,
-        )
-        .outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
-        .where(m.Report.id.in_(report_ids))
-    )
+_REF_COLUMNS = (
+    m.Report.id,
+    m.Report.title,
+    m.Report.url,
+    m.Report.authors,
+    m.Report.published,
+    m.Meeting.meeting_date,
+    m.Meeting.body,
+)
+
+
+async def _report_refs_where(
+    session: AsyncSession, condition: ColumnElement[bool]
+) -> tuple[dict[int, ReportRef], dict[int, str]]:
+    """References of the reports matching `condition` (in id order), and the body of each one's meeting."""
+    stmt = select(*_REF_COLUMNS).outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id).where(condition)
+    refs: dict[int, ReportRef] = {}
+    bodies: dict[int, str] = {}
+    for rid, title, url, authors, published, day, body in (await session.execute(stmt.order_by(m.Report.id))).tuples():
+        refs[rid] = ReportRef(title=title, url=url, authors=tuple(authors or ()), published=published, meeting_date=day)
+        if body is not None:
+            bodies[rid] = body
+    return refs, bodies
 
 
 async def _report_refs_and_bodies(
@@ -117,13 +128,7 @@ async def _report_refs_and_bodies(
     ids = sorted(set(report_ids))
     if not ids:
         return {}, {}
-    refs: dict[int, ReportRef] = {}
-    bodies: dict[int, str] = {}
-    for rid, title, url, authors, published, day, body in (await session.execute(_report_ref_query(ids))).tuples():
-        refs[rid] = ReportRef(title=title, url=url, authors=tuple(authors or ()), published=published, meeting_date=day)
-        if body is not None:
-            bodies[rid] = body
-    return refs, bodies
+    return await _report_refs_where(session, m.Report.id.in_(ids))
 
 
 async def _report_refs(session: AsyncSession, report_ids: Iterable[int]) -> dict[int, ReportRef]:
@@ -206,6 +211,12 @@ def decision_words(session: AsyncSession, words: Sequence[str]) -> Select[Any]:
     return select(m.Decision.id).where(words_pg.op("@@")(query)).correlate(None)
 
 
+async def _many_decisions(session: AsyncSession, ids: Select[Any]) -> bool:
+    """True when `ids` holds more than COMMON_WORD_DECISIONS decisions (counted in the word index)."""
+    counted = select(func.count()).select_from(ids.limit(COMMON_WORD_DECISIONS + 1).subquery())
+    return int(await session.scalar(counted) or 0) > COMMON_WORD_DECISIONS
+
+
 async def decisions(
     session: AsyncSession,
     *,
@@ -261,7 +272,13 @@ async def decisions(
         words = search_terms(query)
         if not words:
             return DecisionList(heading=heading, items=(), filters=(*filters, f"query: {query.strip()}"))
-        stmt = stmt.where(key.in_(decision_words(session, words)))
+        matching = decision_words(session, words)
+        if dialect_name(session) == "sqlite" and await _many_decisions(session, matching):
+            # SQLite cannot tell a common word from a rare one: looking every match up and sorting
+            # costs more than walking the newest decisions until the page is full ("+ 0" steers it).
+            stmt = stmt.where((key + 0).in_(matching))
+        else:
+            stmt = stmt.where(key.in_(matching))
         filters.append(f"query: {query.strip()}")
     ids = list(dict.fromkeys((await session.scalars(stmt.order_by(day.desc(), key.desc()).limit(fetch))).all()))
     rows = await _decision_rows(session, ids[:limit])
@@ -421,11 +438,9 @@ def _merge_decisions(rows: Sequence[DecisionView]) -> list[MergedDecision]:
 
 
 async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingView:
-    report_ids = (
-        await session.scalars(select(m.Report.id).where(m.Report.meeting_id == meeting.id).order_by(m.Report.id))
-    ).all()
-    known = await _report_refs_and_bodies(session, report_ids)
+    known = await _report_refs_where(session, m.Report.meeting_id == meeting.id)
     refs = known[0]
+    report_ids = list(refs)
     decision_rows = (
         await session.execute(
             select(*DECISION_COLUMNS)

@@ -236,3 +236,14 @@ async def test_search_ranks_only_the_newest_matching_passages(db: Database, monk
         bounded = await queries.search(session, "campaign plan")
     assert {h.report.meeting_date for h in unbounded.hits} == {date(2025, 1, 14), date(2024, 9, 3)}
     assert [h.report.meeting_date for h in bounded.hits] == [date(2024, 9, 3)]
+
+
+async def test_common_keyword_lists_the_same_decisions(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keyword found in many decisions is looked up another way; the answer is the same."""
+    await seed(db)
+    async with db.sessions.begin() as session:
+        rare = await queries.decisions(session, query="boundaries", limit=1)
+    monkeypatch.setattr(queries, "COMMON_WORD_DECISIONS", 0)
+    async with db.sessions.begin() as session:
+        common = await queries.decisions(session, query="boundaries", limit=1)
+    assert common == rare and len(common.items) == 1
