@@ -294,18 +294,26 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
     """Who someone is in the reports: aliases, roles, reports written, mentions, quotes, decisions."""
     person = await resolve_person(session, name)
     pid = person.id
-    aliases = (
-        await session.scalars(
-            select(m.PersonAlias.alias).where(m.PersonAlias.person_id == pid).order_by(m.PersonAlias.alias)
-        )
-    ).all()
-    roles = (
-        await session.execute(
-            select(m.PersonRole.role, m.PersonRole.start_date, m.PersonRole.end_date)
-            .where(m.PersonRole.person_id == pid)
-            .order_by(m.PersonRole.start_date)
-        )
-    ).tuples()
+    # Aliases (in alphabetical order) and roles (by start date) in one round trip.
+    no_date = literal_column("NULL", type_=m.PersonRole.start_date.type)
+    about: CompoundSelect[Any] = union_all(
+        select(
+            literal_column("0").label("part"),
+            m.PersonAlias.alias.label("label"),
+            no_date.label("start_date"),
+            no_date.label("end_date"),
+        ).where(m.PersonAlias.person_id == pid),
+        select(
+            literal_column("1").label("part"), m.PersonRole.role, m.PersonRole.start_date, m.PersonRole.end_date
+        ).where(m.PersonRole.person_id == pid),
+    ).order_by(literal_column("part"), literal_column("start_date"), literal_column("label"))
+    aliases: list[str] = []
+    roles: list[tuple[str, date | None, date | None]] = []
+    for part, label, start, end in (await session.execute(about)).tuples():
+        if part == 0:
+            aliases.append(label)
+        else:
+            roles.append((label, start, end))
     written_ids = (
         await session.scalars(
             select(m.ReportAuthor.report_id)
