@@ -135,14 +135,6 @@ async def _report_refs(session: AsyncSession, report_ids: Iterable[int]) -> dict
     return (await _report_refs_and_bodies(session, report_ids))[0]
 
 
-async def _decision_rows(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any]]:
-    """The DECISION_COLUMNS of these decisions, in the order given (a page chosen by id first)."""
-    if not ids:
-        return []
-    found = {row[0]: row for row in (await session.execute(select(*DECISION_COLUMNS).where(m.Decision.id.in_(ids))))}
-    return [found[i] for i in ids if i in found]
-
-
 async def _decision_views(
     session: AsyncSession,
     rows: Sequence[Row[Any]],
@@ -243,11 +235,11 @@ async def decisions(
         heading = (
             f"Decisions {date_from.isoformat() if date_from else '…'} to {date_to.isoformat() if date_to else 'now'}"
         )
-    # The page is chosen by id first (newest first from an index), then only its rows are loaded.
-    # A topic's decisions come from decision_topics, which carries the meeting date and its own index.
+    # The page comes newest first from an index, so only its rows are read. A topic's decisions come
+    # from decision_topics, which carries the meeting date and its own index.
     key, day = m.Decision.id, m.Decision.meeting_date
     fetch = limit
-    stmt = select(m.Decision.id)
+    stmt = select(*DECISION_COLUMNS)
     if topic and topic.strip():
         wanted = topic.strip().lower()
         topic_ids = list((await session.scalars(select(m.Topic.id).where(func.lower(m.Topic.name) == wanted))).all())
@@ -255,7 +247,9 @@ async def decisions(
         if not topic_ids:
             return DecisionList(heading=heading, items=(), filters=tuple(filters))
         key, day = m.DecisionTopic.decision_id, m.DecisionTopic.meeting_date
-        stmt = select(key).where(m.DecisionTopic.topic_id.in_(topic_ids))
+        stmt = stmt.join(m.DecisionTopic, m.DecisionTopic.decision_id == m.Decision.id).where(
+            m.DecisionTopic.topic_id.in_(topic_ids)
+        )
         fetch = limit * len(topic_ids)  # topics whose names differ only in case may share a decision
     stmt = stmt.where(day.is_not(None))
     if date_from is not None:
@@ -280,8 +274,8 @@ async def decisions(
         else:
             stmt = stmt.where(key.in_(matching))
         filters.append(f"query: {query.strip()}")
-    ids = list(dict.fromkeys((await session.scalars(stmt.order_by(day.desc(), key.desc()).limit(fetch))).all()))
-    rows = await _decision_rows(session, ids[:limit])
+    found = (await session.execute(stmt.order_by(day.desc(), key.desc()).limit(fetch))).all()
+    rows = list({row[0]: row for row in found}.values())[:limit]  # one row per decision, newest first
     # Within one meeting, show decisions in report order.
     rows.sort(key=lambda d: (-(d.meeting_date or date.min).toordinal(), d.report_id, d.position))
     return DecisionList(heading=heading, items=tuple(await _decision_views(session, rows)), filters=tuple(filters))
