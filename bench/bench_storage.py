@@ -113,7 +113,7 @@ async def run_one(url: str, *, schema: str | None, total: int, samples: int) -> 
             done += 1
         ingest_time += time.perf_counter() - started
         if engine.dialect.name == "postgresql":
-            async with engine.connect() as conn:
+            async with engine.begin() as conn:  # committed: statistics gathered in a rolled-back transaction are lost
                 await conn.execute(text("ANALYZE"))
         else:
             async with engine.begin() as conn:
