@@ -107,13 +107,20 @@ async def resolve_person(session: AsyncSession, typed: str) -> m.Person:
     key = name_key(typed)
     if not key:
         raise UserFacingError("Give a name, e.g. Ann Black.")
-    exact = await session.scalar(select(m.Person).where(m.Person.key == key).limit(1))
+    # People with exactly this name or alias, in one round trip; the name wins over an alias.
+    alias_of = select(m.PersonAlias.person_id).where(m.PersonAlias.key == key)
+    found = (
+        await session.scalars(
+            select(m.Person).where(or_(m.Person.key == key, m.Person.id.in_(alias_of))).order_by(m.Person.id).limit(50)
+        )
+    ).all()
+    exact = next((person for person in found if person.key == key), None)
     if exact is not None:
         return exact
-    alias_ids = list(
-        (await session.scalars(select(m.PersonAlias.person_id).where(m.PersonAlias.key == key).distinct())).all()
-    )
-    candidates = alias_ids or [pid for pid, _ in await prefix_matches(session, key, limit=50)]
+    if found:
+        most = await _most_mentioned(session, [person.id for person in found])
+        return next(person for person in found if person.id == most)
+    candidates = [pid for pid, _ in await prefix_matches(session, key, limit=50)]
     if candidates:
         chosen = await session.get(m.Person, await _most_mentioned(session, candidates))
         if chosen is not None:
