@@ -14,13 +14,17 @@ from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import (
+    ARRAY,
     CompoundSelect,
+    Integer,
     Row,
     Select,
     and_,
+    any_,
     column,
     exists,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -30,6 +34,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from digests.errors import NotFound, UserFacingError
@@ -96,6 +101,16 @@ def tally_label(votes_for: int | None, votes_against: int | None, abstain: int |
     return Tally(votes_for, votes_against, abstain, unanimous).label()
 
 
+def _among(
+    session: AsyncSession, column_: ColumnElement[Any] | QueryableAttribute[Any], ids: Sequence[int]
+) -> ColumnElement[bool]:
+    """`column_ IN ids`. On PostgreSQL one array parameter: the same statement text whatever the
+    number of ids, so it is prepared and planned once instead of once per list length."""
+    if dialect_name(session) == "postgresql":
+        return column_ == any_(literal(list(ids), ARRAY(Integer)))
+    return column_.in_(ids)
+
+
 _REF_COLUMNS = (
     m.Report.id,
     m.Report.title,
@@ -128,7 +143,7 @@ async def _report_refs_and_bodies(
     ids = sorted(set(report_ids))
     if not ids:
         return {}, {}
-    return await _report_refs_where(session, m.Report.id.in_(ids))
+    return await _report_refs_where(session, _among(session, m.Report.id, ids))
 
 
 async def _report_refs(session: AsyncSession, report_ids: Iterable[int]) -> dict[int, ReportRef]:
@@ -151,10 +166,10 @@ async def _decision_views(
     names: CompoundSelect[Any] = union_all(
         select(literal_column("'t'").label("kind"), m.DecisionTopic.decision_id, m.Topic.name.label("name"))
         .join(m.Topic, m.Topic.id == m.DecisionTopic.topic_id)
-        .where(m.DecisionTopic.decision_id.in_(ids)),
+        .where(_among(session, m.DecisionTopic.decision_id, ids)),
         select(literal_column("'p'").label("kind"), m.DecisionPerson.decision_id, m.Person.name.label("name"))
         .join(m.Person, m.Person.id == m.DecisionPerson.person_id)
-        .where(m.DecisionPerson.decision_id.in_(ids)),
+        .where(_among(session, m.DecisionPerson.decision_id, ids)),
     ).order_by(literal_column("name"))
     topics: dict[int, list[str]] = defaultdict(list)
     people: dict[int, list[str]] = defaultdict(list)
@@ -446,7 +461,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
     decision_rows = (
         await session.execute(
             select(*DECISION_COLUMNS)
-            .where(m.Decision.report_id.in_(report_ids))
+            .where(_among(session, m.Decision.report_id, report_ids))
             .order_by(m.Decision.report_id, m.Decision.position)
         )
     ).all()
@@ -455,7 +470,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
     section_rows = (
         await session.execute(
             select(m.Section.heading, m.Section.text)
-            .where(m.Section.report_id.in_(report_ids))
+            .where(_among(session, m.Section.report_id, report_ids))
             .order_by(m.Section.report_id, m.Section.position)
         )
     ).tuples()
@@ -464,7 +479,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
         await session.scalars(
             select(m.Person.name)
             .join(m.ReportPerson, m.ReportPerson.person_id == m.Person.id)
-            .where(m.ReportPerson.report_id.in_(report_ids))
+            .where(_among(session, m.ReportPerson.report_id, report_ids))
             .group_by(m.Person.id, m.Person.name)
             .order_by(func.sum(m.ReportPerson.mentions).desc(), m.Person.name)
             .limit(20)
@@ -474,7 +489,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
         await session.scalars(
             select(m.Topic.name)
             .join(m.ReportTopic, m.ReportTopic.topic_id == m.Topic.id)
-            .where(m.ReportTopic.report_id.in_(report_ids))
+            .where(_among(session, m.ReportTopic.report_id, report_ids))
             .group_by(m.Topic.id, m.Topic.name)
             .order_by(func.count().desc(), m.Topic.name)
         )
@@ -548,7 +563,9 @@ async def _summaries(session: AsyncSession, meetings: Sequence[tuple[int, date, 
     ids = [mid for mid, _, _ in meetings]
     report_rows = (
         await session.execute(
-            select(m.Report.meeting_id, m.Report.id).where(m.Report.meeting_id.in_(ids)).order_by(m.Report.id)
+            select(m.Report.meeting_id, m.Report.id)
+            .where(_among(session, m.Report.meeting_id, ids))
+            .order_by(m.Report.id)
         )
     ).tuples()
     by_meeting: dict[int, list[int]] = defaultdict(list)
@@ -560,7 +577,7 @@ async def _summaries(session: AsyncSession, meetings: Sequence[tuple[int, date, 
         (
             await session.execute(
                 select(m.Decision.meeting_id, func.count())
-                .where(m.Decision.meeting_id.in_(ids))
+                .where(_among(session, m.Decision.meeting_id, ids))
                 .group_by(m.Decision.meeting_id)
             )
         )
