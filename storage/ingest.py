@@ -406,7 +406,18 @@ def _write_children(
                     }
                 )
     _insert_rows(
-        conn, m.ReportPerson, [{"report_id": report_id, "person_id": pid, "mentions": n} for pid, n in counts.items()]
+        conn,
+        m.ReportPerson,
+        [
+            {
+                "report_id": report_id,
+                "person_id": pid,
+                "mentions": n,
+                "meeting_id": meeting_id,
+                "meeting_date": meeting_date,
+            }
+            for pid, n in counts.items()
+        ],
     )
     _insert_rows(conn, m.Mention, mention_rows)
 
@@ -416,7 +427,7 @@ def _write_children(
     decision_people_rows = []
     for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True):
         for tid in sorted({topics[t.strip()] for t in decision.topics if t.strip()}):
-            decision_topic_rows.append({"decision_id": decision_id, "topic_id": tid})
+            decision_topic_rows.append({"decision_id": decision_id, "topic_id": tid, "meeting_date": meeting_date})
         for pid in sorted({people[n.strip()] for n in decision.people if n.strip()}):
             decision_people_rows.append({"decision_id": decision_id, "person_id": pid, "relation": "named"})
     _insert_rows(conn, m.DecisionTopic, decision_topic_rows)

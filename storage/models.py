@@ -2,8 +2,10 @@
 
 Full-text search lives beside these tables: `search_docs` holds one row per searchable thing
 (report body, section, decision); SQLite indexes it with an FTS5 table kept in step by triggers,
-PostgreSQL with a generated tsvector column and a GIN index. Both are created by the migration and
-left out of the models because they are dialect-specific.
+PostgreSQL with a generated tsvector column and a GIN index. Decisions have a word index of their
+own (subject and text) for the /decisions keyword and person filters: FTS5 `decision_fts` on SQLite,
+GIN `ix_decisions_words` on PostgreSQL. All are created by the migrations and left out of the
+models because they are dialect-specific.
 """
 
 from __future__ import annotations
@@ -190,10 +192,17 @@ class ReportPerson(Base):
     """How often a report names a person (the mention count behind `/who`)."""
 
     __tablename__ = "report_people"
+    __table_args__ = (
+        # A person's mentions, meetings and latest meeting in one index range scan, newest first.
+        Index("ix_report_people_person_id_meeting_date", "person_id", "meeting_date", "meeting_id", "mentions"),
+    )
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     mentions: Mapped[int] = mapped_column(Integer, default=1)
+    # Copied from the report's meeting (rewritten with the report), so `/who` needs no join.
+    meeting_id: Mapped[int | None]
+    meeting_date: Mapped[date | None]
 
 
 class Mention(Base):
@@ -226,9 +235,15 @@ class Topic(Base):
 
 class DecisionTopic(Base):
     __tablename__ = "decision_topics"
+    __table_args__ = (
+        # A topic's decisions newest first, straight from the index.
+        Index("ix_decision_topics_topic_id_meeting_date", "topic_id", "meeting_date", "decision_id"),
+    )
 
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
-    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True)
+    # Copied from the decision, like decisions.meeting_date.
+    meeting_date: Mapped[date | None]
 
 
 class ReportTopic(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.errors import NotFound, UserFacingError
@@ -51,9 +51,13 @@ async def prefix_matches(session: AsyncSession, key: str, *, limit: int) -> list
         .limit(limit)
     )
     seen: dict[int, str] = {}
-    for stmt in (by_name, by_alias):
-        for pid, name in (await session.execute(stmt)).tuples():
-            seen.setdefault(pid, name)
+    # One round trip; names before aliases (the first part of the union comes first).
+    both = union_all(
+        select(literal_column("0").label("part"), by_name.subquery()),
+        select(literal_column("1").label("part"), by_alias.subquery()),
+    ).order_by(literal_column("part"), literal_column("id"))
+    for _, pid, name in (await session.execute(both)).tuples():
+        seen.setdefault(pid, name)
     return list(seen.items())
 
 
@@ -65,19 +69,27 @@ async def fuzzy_matches(session: AsyncSession, key: str, *, limit: int, cutoff: 
     """
     from rapidfuzz import fuzz, process
 
-    names = await session.execute(select(m.Person.id, m.Person.name, m.Person.key).limit(MAX_FUZZY_ROWS))
-    aliases = await session.execute(
+    names = select(m.Person.id, m.Person.name, m.Person.key).limit(MAX_FUZZY_ROWS)
+    aliases = (
         select(m.PersonAlias.person_id, m.Person.name, m.PersonAlias.key)
         .join(m.Person, m.Person.id == m.PersonAlias.person_id)
         .limit(MAX_FUZZY_ROWS)
     )
+    # Names and aliases in one round trip, names first.
+    both = union_all(
+        select(literal_column("0").label("part"), names.subquery()),
+        select(literal_column("1").label("part"), aliases.subquery()),
+    ).order_by(literal_column("part"), literal_column("id"))
     entries: list[tuple[int, str, str]] = []
-    for pid, name, full in names.tuples():
-        entries.append((pid, name, full))
-        surname = full.rsplit(" ", 1)[-1]
-        if surname != full and len(surname) >= MIN_FUZZY_KEY:
+    for part, pid, name, key_ in (await session.execute(both)).tuples():
+        if part == 1:
+            if len(key_) >= MIN_FUZZY_KEY:
+                entries.append((pid, name, key_))
+            continue
+        entries.append((pid, name, key_))
+        surname = key_.rsplit(" ", 1)[-1]
+        if surname != key_ and len(surname) >= MIN_FUZZY_KEY:
             entries.append((pid, name, surname))
-    entries.extend(entry for entry in aliases.tuples() if len(entry[2]) >= MIN_FUZZY_KEY)
     if not entries:
         return []
     keys = [entry[2] for entry in entries]
@@ -95,13 +107,20 @@ async def resolve_person(session: AsyncSession, typed: str) -> m.Person:
     key = name_key(typed)
     if not key:
         raise UserFacingError("Give a name, e.g. Ann Black.")
-    exact = await session.scalar(select(m.Person).where(m.Person.key == key).limit(1))
+    # People with exactly this name or alias, in one round trip; the name wins over an alias.
+    alias_of = select(m.PersonAlias.person_id).where(m.PersonAlias.key == key)
+    found = (
+        await session.scalars(
+            select(m.Person).where(or_(m.Person.key == key, m.Person.id.in_(alias_of))).order_by(m.Person.id).limit(50)
+        )
+    ).all()
+    exact = next((person for person in found if person.key == key), None)
     if exact is not None:
         return exact
-    alias_ids = list(
-        (await session.scalars(select(m.PersonAlias.person_id).where(m.PersonAlias.key == key).distinct())).all()
-    )
-    candidates = alias_ids or [pid for pid, _ in await prefix_matches(session, key, limit=50)]
+    if found:
+        most = await _most_mentioned(session, [person.id for person in found])
+        return next(person for person in found if person.id == most)
+    candidates = [pid for pid, _ in await prefix_matches(session, key, limit=50)]
     if candidates:
         chosen = await session.get(m.Person, await _most_mentioned(session, candidates))
         if chosen is not None:

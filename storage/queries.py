@@ -13,8 +13,29 @@ from datetime import date, datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Select, and_, exists, func, or_, select, text
+from sqlalchemy import (
+    ARRAY,
+    CompoundSelect,
+    Integer,
+    Row,
+    Select,
+    and_,
+    any_,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql.elements import ColumnElement
 
 from digests.errors import NotFound, UserFacingError
 from digests.keypoints import key_points
@@ -39,13 +60,35 @@ from digests.views import (
 )
 from storage import models as m
 from storage.names import name_key
-from storage.people import fuzzy_matches, like_escape, prefix_matches, resolve_person
+from storage.people import fuzzy_matches, prefix_matches, resolve_person
+from storage.schema_extras import DECISION_FTS, DECISION_WORDS_PG
 from storage.upsert import dialect_name
 
 log = logging.getLogger(__name__)
 
 MAX_SEARCH_TERMS = 16
 SAME_DECISION = 80
+# /search ranks the newest this many matching passages (by when they were stored), so a common
+# word costs the same at 10,000 reports as at 1,000.
+SEARCH_RECENT = 1000
+# A keyword in more decisions than this is "common": its decisions are found newest first by date.
+COMMON_WORD_DECISIONS = 2000
+
+# The columns a decision view needs, loaded as plain rows (no ORM identity map per decision).
+DECISION_COLUMNS = (
+    m.Decision.id,
+    m.Decision.report_id,
+    m.Decision.meeting_id,
+    m.Decision.meeting_date,
+    m.Decision.position,
+    m.Decision.section,
+    m.Decision.text,
+    m.Decision.subject,
+    m.Decision.votes_for,
+    m.Decision.votes_against,
+    m.Decision.abstain,
+    m.Decision.unanimous,
+)
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -58,79 +101,127 @@ def tally_label(votes_for: int | None, votes_against: int | None, abstain: int |
     return Tally(votes_for, votes_against, abstain, unanimous).label()
 
 
-async def _report_refs(session: AsyncSession, report_ids: Iterable[int]) -> dict[int, ReportRef]:
+def _among(
+    session: AsyncSession, column_: ColumnElement[Any] | QueryableAttribute[Any], ids: Sequence[int]
+) -> ColumnElement[bool]:
+    """`column_ IN ids`. On PostgreSQL one array parameter: the same statement text whatever the
+    number of ids, so it is prepared and planned once instead of once per list length."""
+    if dialect_name(session) == "postgresql":
+        return column_ == any_(literal(list(ids), ARRAY(Integer)))
+    return column_.in_(ids)
+
+
+_REF_COLUMNS = (
+    m.Report.id,
+    m.Report.title,
+    m.Report.url,
+    m.Report.authors,
+    m.Report.published,
+    m.Meeting.meeting_date,
+    m.Meeting.body,
+)
+
+
+async def _report_refs_where(
+    session: AsyncSession, condition: ColumnElement[bool]
+) -> tuple[dict[int, ReportRef], dict[int, str]]:
+    """References of the reports matching `condition` (in id order), and the body of each one's meeting."""
+    stmt = select(*_REF_COLUMNS).outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id).where(condition)
+    refs: dict[int, ReportRef] = {}
+    bodies: dict[int, str] = {}
+    for rid, title, url, authors, published, day, body in (await session.execute(stmt.order_by(m.Report.id))).tuples():
+        refs[rid] = ReportRef(title=title, url=url, authors=tuple(authors or ()), published=published, meeting_date=day)
+        if body is not None:
+            bodies[rid] = body
+    return refs, bodies
+
+
+async def _report_refs_and_bodies(
+    session: AsyncSession, report_ids: Iterable[int]
+) -> tuple[dict[int, ReportRef], dict[int, str]]:
+    """Each report's reference, and the body of its meeting (for reports that have one)."""
     ids = sorted(set(report_ids))
     if not ids:
-        return {}
-    rows = await session.execute(
-        select(m.Report.id, m.Report.title, m.Report.url, m.Report.authors, m.Report.published, m.Meeting.meeting_date)
-        .outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
-        .where(m.Report.id.in_(ids))
-    )
-    return {
-        rid: ReportRef(title=title, url=url, authors=tuple(authors or ()), published=published, meeting_date=day)
-        for rid, title, url, authors, published, day in rows.tuples()
-    }
+        return {}, {}
+    return await _report_refs_where(session, _among(session, m.Report.id, ids))
 
 
-async def _names_by(session: AsyncSession, stmt: Select[Any]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = defaultdict(list)
-    for owner, name in (await session.execute(stmt)).tuples():
-        if name not in out[owner]:
-            out[owner].append(name)
-    return out
+async def _report_refs(session: AsyncSession, report_ids: Iterable[int]) -> dict[int, ReportRef]:
+    return (await _report_refs_and_bodies(session, report_ids))[0]
 
 
-async def _decision_views(session: AsyncSession, rows: Sequence[m.Decision]) -> list[DecisionView]:
-    ids = [d.id for d in rows]
+async def _decision_views(
+    session: AsyncSession,
+    rows: Sequence[Row[Any]],
+    known: tuple[dict[int, ReportRef], dict[int, str]] | None = None,
+) -> list[DecisionView]:
+    """Views of decision rows (DECISION_COLUMNS): two batched look-ups, whatever the number of rows.
+
+    `known` is the result of `_report_refs_and_bodies` when the caller already has it for these rows.
+    """
+    ids = [row[0] for row in rows]
     if not ids:
         return []
-    topics = await _names_by(
-        session,
-        select(m.DecisionTopic.decision_id, m.Topic.name)
+    # Topic and people names of every decision in one round trip, each list in name order.
+    names: CompoundSelect[Any] = union_all(
+        select(literal_column("'t'").label("kind"), m.DecisionTopic.decision_id, m.Topic.name.label("name"))
         .join(m.Topic, m.Topic.id == m.DecisionTopic.topic_id)
-        .where(m.DecisionTopic.decision_id.in_(ids))
-        .order_by(m.Topic.name),
-    )
-    people = await _names_by(
-        session,
-        select(m.DecisionPerson.decision_id, m.Person.name)
+        .where(_among(session, m.DecisionTopic.decision_id, ids)),
+        select(literal_column("'p'").label("kind"), m.DecisionPerson.decision_id, m.Person.name.label("name"))
         .join(m.Person, m.Person.id == m.DecisionPerson.person_id)
-        .where(m.DecisionPerson.decision_id.in_(ids))
-        .order_by(m.Person.name),
-    )
-    refs = await _report_refs(session, (d.report_id for d in rows))
-    bodies = dict(
-        (
-            await session.execute(
-                select(m.Meeting.id, m.Meeting.body).where(
-                    m.Meeting.id.in_({d.meeting_id for d in rows if d.meeting_id is not None})
-                )
+        .where(_among(session, m.DecisionPerson.decision_id, ids)),
+    ).order_by(literal_column("name"))
+    topics: dict[int, list[str]] = defaultdict(list)
+    people: dict[int, list[str]] = defaultdict(list)
+    for kind, owner, name in (await session.execute(names)).tuples():
+        into = (topics if kind == "t" else people)[owner]
+        if name not in into:
+            into.append(name)
+    # A decision's meeting is its report's (ingest writes both from the same meeting).
+    refs, bodies = known or await _report_refs_and_bodies(session, (row[1] for row in rows))
+    views = []
+    for did, rid, _, day, _, section, text_, subject, votes_for, against, abstain, unanimous in rows:
+        views.append(
+            DecisionView(
+                subject=subject,
+                text=text_,
+                meeting_date=day,
+                body=bodies.get(rid),
+                tally=tally_label(votes_for, against, abstain, unanimous),
+                votes_for=votes_for,
+                votes_against=against,
+                abstain=abstain,
+                section=section,
+                topics=tuple(topics.get(did, ())),
+                report=refs[rid],
+                people=tuple(people.get(did, ())),
             )
         )
-        .tuples()
-        .all()
-    )
-    return [
-        DecisionView(
-            subject=d.subject,
-            text=d.text,
-            meeting_date=d.meeting_date,
-            body=bodies.get(d.meeting_id) if d.meeting_id is not None else None,
-            tally=tally_label(d.votes_for, d.votes_against, d.abstain, d.unanimous),
-            votes_for=d.votes_for,
-            votes_against=d.votes_against,
-            abstain=d.abstain,
-            section=d.section,
-            topics=tuple(topics.get(d.id, ())),
-            report=refs[d.report_id],
-            people=tuple(people.get(d.id, ())),
-        )
-        for d in rows
-    ]
+    return views
 
 
 # ---------------------------------------------------------------- decisions
+
+
+def decision_words(session: AsyncSession, words: Sequence[str]) -> Select[Any]:
+    """Ids of decisions whose subject or text has `words` as consecutive whole words (any case).
+
+    Uses the decision word index of migration 0002 (FTS5 on SQLite, a GIN tsvector on PostgreSQL).
+    """
+    phrase = " ".join(words)
+    if dialect_name(session) == "sqlite":
+        fts = table(DECISION_FTS, column("rowid"))
+        # A quoted FTS5 string is one phrase; the words come from `search_terms`, so hold no quotes.
+        return select(fts.c.rowid).where(literal_column(DECISION_FTS).op("MATCH")(f'"{phrase}"'))
+    words_pg: ColumnElement[Any] = literal_column(DECISION_WORDS_PG)
+    query = func.phraseto_tsquery(literal_column("'simple'"), phrase)
+    return select(m.Decision.id).where(words_pg.op("@@")(query)).correlate(None)
+
+
+async def _many_decisions(session: AsyncSession, ids: Select[Any]) -> bool:
+    """True when `ids` holds more than COMMON_WORD_DECISIONS decisions (counted in the word index)."""
+    counted = select(func.count()).select_from(ids.limit(COMMON_WORD_DECISIONS + 1).subquery())
+    return int(await session.scalar(counted) or 0) > COMMON_WORD_DECISIONS
 
 
 async def decisions(
@@ -144,8 +235,12 @@ async def decisions(
     query: str | None = None,
     limit: int = 200,
 ) -> DecisionList:
-    """Decisions newest first, filtered by year or date range, topic, person and keyword."""
-    stmt = select(m.Decision).where(m.Decision.meeting_date.is_not(None))
+    """Decisions newest first, filtered by year or date range, topic, person and keyword.
+
+    The person filter matches decisions tied to the person or whose text names them in full; the
+    keyword filter matches its words as consecutive whole words of the subject or text, in any case.
+    """
+    limit = max(1, min(limit, 1000))
     filters: list[str] = []
     heading = "Decisions"
     if year is not None:
@@ -155,38 +250,50 @@ async def decisions(
         heading = (
             f"Decisions {date_from.isoformat() if date_from else '…'} to {date_to.isoformat() if date_to else 'now'}"
         )
-    if date_from is not None:
-        stmt = stmt.where(m.Decision.meeting_date >= date_from)
-    if date_to is not None:
-        stmt = stmt.where(m.Decision.meeting_date <= date_to)
+    # The page comes newest first from an index, so only its rows are read. A topic's decisions come
+    # from decision_topics, which carries the meeting date and its own index.
+    key, day = m.Decision.id, m.Decision.meeting_date
+    fetch = limit
+    stmt = select(*DECISION_COLUMNS)
     if topic and topic.strip():
         wanted = topic.strip().lower()
-        stmt = stmt.where(
-            m.Decision.id.in_(
-                select(m.DecisionTopic.decision_id)
-                .join(m.Topic, m.Topic.id == m.DecisionTopic.topic_id)
-                .where(func.lower(m.Topic.name) == wanted)
-            )
-        )
+        topic_ids = list((await session.scalars(select(m.Topic.id).where(func.lower(m.Topic.name) == wanted))).all())
         filters.append(f"topic: {topic.strip()}")
+        if not topic_ids:
+            return DecisionList(heading=heading, items=(), filters=tuple(filters))
+        key, day = m.DecisionTopic.decision_id, m.DecisionTopic.meeting_date
+        stmt = stmt.join(m.DecisionTopic, m.DecisionTopic.decision_id == m.Decision.id).where(
+            m.DecisionTopic.topic_id.in_(topic_ids)
+        )
+        fetch = limit * len(topic_ids)  # topics whose names differ only in case may share a decision
+    stmt = stmt.where(day.is_not(None))
+    if date_from is not None:
+        stmt = stmt.where(day >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(day <= date_to)
     if person and person.strip():
         who = await resolve_person(session, person)
         named = select(m.DecisionPerson.decision_id).where(m.DecisionPerson.person_id == who.id)
-        stmt = stmt.where(
-            or_(m.Decision.id.in_(named), m.Decision.text.ilike(f"%{like_escape(who.name)}%", escape="\\"))
-        )
+        words = search_terms(who.name)
+        stmt = stmt.where(key.in_(union(named, decision_words(session, words)) if words else named))
         filters.append(f"person: {who.name}")
     if query and query.strip():
-        needle = f"%{like_escape(query.replace(chr(0), '').strip())}%"
-        stmt = stmt.where(
-            or_(m.Decision.text.ilike(needle, escape="\\"), m.Decision.subject.ilike(needle, escape="\\"))
-        )
+        words = search_terms(query)
+        if not words:
+            return DecisionList(heading=heading, items=(), filters=(*filters, f"query: {query.strip()}"))
+        matching = decision_words(session, words)
+        if dialect_name(session) == "sqlite" and await _many_decisions(session, matching):
+            # SQLite cannot tell a common word from a rare one: looking every match up and sorting
+            # costs more than walking the newest decisions until the page is full ("+ 0" steers it).
+            stmt = stmt.where((key + 0).in_(matching))
+        else:
+            stmt = stmt.where(key.in_(matching))
         filters.append(f"query: {query.strip()}")
-    stmt = stmt.order_by(m.Decision.meeting_date.desc(), m.Decision.id.desc()).limit(max(1, min(limit, 1000)))
-    rows = (await session.scalars(stmt)).all()
+    found = (await session.execute(stmt.order_by(day.desc(), key.desc()).limit(fetch))).all()
+    rows = list({row[0]: row for row in found}.values())[:limit]  # one row per decision, newest first
     # Within one meeting, show decisions in report order.
-    ordered = sorted(rows, key=lambda d: (-(d.meeting_date or date.min).toordinal(), d.report_id, d.position))
-    return DecisionList(heading=heading, items=tuple(await _decision_views(session, ordered)), filters=tuple(filters))
+    rows.sort(key=lambda d: (-(d.meeting_date or date.min).toordinal(), d.report_id, d.position))
+    return DecisionList(heading=heading, items=tuple(await _decision_views(session, rows)), filters=tuple(filters))
 
 
 # ---------------------------------------------------------------- people
@@ -196,18 +303,26 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
     """Who someone is in the reports: aliases, roles, reports written, mentions, quotes, decisions."""
     person = await resolve_person(session, name)
     pid = person.id
-    aliases = (
-        await session.scalars(
-            select(m.PersonAlias.alias).where(m.PersonAlias.person_id == pid).order_by(m.PersonAlias.alias)
-        )
-    ).all()
-    roles = (
-        await session.execute(
-            select(m.PersonRole.role, m.PersonRole.start_date, m.PersonRole.end_date)
-            .where(m.PersonRole.person_id == pid)
-            .order_by(m.PersonRole.start_date)
-        )
-    ).tuples()
+    # Aliases (in alphabetical order) and roles (by start date) in one round trip.
+    no_date = literal_column("NULL", type_=m.PersonRole.start_date.type)
+    about: CompoundSelect[Any] = union_all(
+        select(
+            literal_column("0").label("part"),
+            m.PersonAlias.alias.label("label"),
+            no_date.label("start_date"),
+            no_date.label("end_date"),
+        ).where(m.PersonAlias.person_id == pid),
+        select(
+            literal_column("1").label("part"), m.PersonRole.role, m.PersonRole.start_date, m.PersonRole.end_date
+        ).where(m.PersonRole.person_id == pid),
+    ).order_by(literal_column("part"), literal_column("start_date"), literal_column("label"))
+    aliases: list[str] = []
+    roles: list[tuple[str, date | None, date | None]] = []
+    for part, label, start, end in (await session.execute(about)).tuples():
+        if part == 0:
+            aliases.append(label)
+        else:
+            roles.append((label, start, end))
     written_ids = (
         await session.scalars(
             select(m.ReportAuthor.report_id)
@@ -218,40 +333,49 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
             .limit(25)
         )
     ).all()
+    # report_people carries each report's meeting: counts and latest meeting from one index range.
     mention_count, meetings_count, latest_meeting = (
         await session.execute(
             select(
                 func.coalesce(func.sum(m.ReportPerson.mentions), 0),
-                func.count(func.distinct(m.Report.meeting_id)),
-                func.max(m.Meeting.meeting_date),
-            )
-            .select_from(m.ReportPerson)
-            .join(m.Report, m.Report.id == m.ReportPerson.report_id)
-            .outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
-            .where(m.ReportPerson.person_id == pid)
+                func.count(func.distinct(m.ReportPerson.meeting_id)),
+                func.max(m.ReportPerson.meeting_date),
+            ).where(m.ReportPerson.person_id == pid)
         )
     ).one()
+    # Newest reports first from the same index; each report's few sentences about the person.
     quote_rows = (
         await session.execute(
-            select(m.Mention.sentence, m.Mention.report_id, m.Meeting.meeting_date)
-            .join(m.Report, m.Report.id == m.Mention.report_id)
-            .outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
-            .where(m.Mention.person_id == pid)
-            .order_by(m.Meeting.meeting_date.desc(), m.Mention.id)
+            select(m.Mention.sentence, m.Mention.report_id, m.ReportPerson.meeting_date)
+            .select_from(m.ReportPerson)
+            # "+ 0" keeps planners from starting at mentions (all of the person's sentences, then a
+            # sort): they walk the person's reports newest first and stop after ten sentences.
+            .join(
+                m.Mention,
+                and_(
+                    m.Mention.report_id == m.ReportPerson.report_id, m.Mention.person_id + 0 == m.ReportPerson.person_id
+                ),
+            )
+            .where(m.ReportPerson.person_id == pid)
+            .order_by(m.ReportPerson.meeting_date.desc(), m.Mention.id)
             .limit(10)
         )
     ).tuples()
     quote_list = list(quote_rows)
     decision_rows = (
-        await session.scalars(
-            select(m.Decision)
+        await session.execute(
+            select(*DECISION_COLUMNS)
             .join(m.DecisionPerson, m.DecisionPerson.decision_id == m.Decision.id)
             .where(m.DecisionPerson.person_id == pid)
             .order_by(m.Decision.meeting_date.desc(), m.Decision.id.desc())
             .limit(20)
         )
     ).all()
-    refs = await _report_refs(session, [*written_ids, *(rid for _, rid, _ in quote_list)])
+    # Every report the profile links to, in one look-up.
+    known = await _report_refs_and_bodies(
+        session, [*written_ids, *(rid for _, rid, _ in quote_list), *(row[1] for row in decision_rows)]
+    )
+    refs = known[0]
     return PersonProfile(
         name=person.name,
         aliases=tuple(dict.fromkeys(aliases)),
@@ -261,7 +385,7 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
         meetings_mentioned=int(meetings_count or 0),
         latest_meeting=latest_meeting,
         quotes=tuple(QuoteView(sentence, day, refs[rid]) for sentence, rid, day in quote_list),
-        decisions=tuple(await _decision_views(session, decision_rows)),
+        decisions=tuple(await _decision_views(session, decision_rows, known)),
     )
 
 
@@ -331,23 +455,22 @@ def _merge_decisions(rows: Sequence[DecisionView]) -> list[MergedDecision]:
 
 
 async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingView:
-    report_ids = (
-        await session.scalars(select(m.Report.id).where(m.Report.meeting_id == meeting.id).order_by(m.Report.id))
-    ).all()
-    refs = await _report_refs(session, report_ids)
+    known = await _report_refs_where(session, m.Report.meeting_id == meeting.id)
+    refs = known[0]
+    report_ids = list(refs)
     decision_rows = (
-        await session.scalars(
-            select(m.Decision)
-            .where(m.Decision.report_id.in_(report_ids))
+        await session.execute(
+            select(*DECISION_COLUMNS)
+            .where(_among(session, m.Decision.report_id, report_ids))
             .order_by(m.Decision.report_id, m.Decision.position)
         )
     ).all()
-    views = await _decision_views(session, decision_rows)
+    views = await _decision_views(session, decision_rows, known)
     merged = _merge_decisions(views)
     section_rows = (
         await session.execute(
             select(m.Section.heading, m.Section.text)
-            .where(m.Section.report_id.in_(report_ids))
+            .where(_among(session, m.Section.report_id, report_ids))
             .order_by(m.Section.report_id, m.Section.position)
         )
     ).tuples()
@@ -356,7 +479,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
         await session.scalars(
             select(m.Person.name)
             .join(m.ReportPerson, m.ReportPerson.person_id == m.Person.id)
-            .where(m.ReportPerson.report_id.in_(report_ids))
+            .where(_among(session, m.ReportPerson.report_id, report_ids))
             .group_by(m.Person.id, m.Person.name)
             .order_by(func.sum(m.ReportPerson.mentions).desc(), m.Person.name)
             .limit(20)
@@ -366,7 +489,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
         await session.scalars(
             select(m.Topic.name)
             .join(m.ReportTopic, m.ReportTopic.topic_id == m.Topic.id)
-            .where(m.ReportTopic.report_id.in_(report_ids))
+            .where(_among(session, m.ReportTopic.report_id, report_ids))
             .group_by(m.Topic.id, m.Topic.name)
             .order_by(func.count().desc(), m.Topic.name)
         )
@@ -440,7 +563,9 @@ async def _summaries(session: AsyncSession, meetings: Sequence[tuple[int, date, 
     ids = [mid for mid, _, _ in meetings]
     report_rows = (
         await session.execute(
-            select(m.Report.meeting_id, m.Report.id).where(m.Report.meeting_id.in_(ids)).order_by(m.Report.id)
+            select(m.Report.meeting_id, m.Report.id)
+            .where(_among(session, m.Report.meeting_id, ids))
+            .order_by(m.Report.id)
         )
     ).tuples()
     by_meeting: dict[int, list[int]] = defaultdict(list)
@@ -452,7 +577,7 @@ async def _summaries(session: AsyncSession, meetings: Sequence[tuple[int, date, 
         (
             await session.execute(
                 select(m.Decision.meeting_id, func.count())
-                .where(m.Decision.meeting_id.in_(ids))
+                .where(_among(session, m.Decision.meeting_id, ids))
                 .group_by(m.Decision.meeting_id)
             )
         )
@@ -571,28 +696,37 @@ def fts5_match(terms: Sequence[str], *, any_term: bool = False) -> str:
     return (" OR " if any_term else " ").join(quoted)
 
 
+# The newest SEARCH_RECENT matches (FTS5 walks its index backwards by rowid), ranked; snippets only
+# for the page shown.
 _SQLITE_SEARCH = text(
+    "WITH recent AS (SELECT rowid AS id, bm25(search_fts, 4.0, 1.0) AS rank FROM search_fts "
+    "                WHERE search_fts MATCH :match ORDER BY rowid DESC LIMIT :recent), "
+    "top AS (SELECT id, rank FROM recent ORDER BY rank, id DESC LIMIT :limit) "
     "SELECT d.kind, d.report_id, d.title, "
     "snippet(search_fts, -1, '**', '**', '…', 24) AS snip "
-    "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid "
-    "WHERE search_fts MATCH :match ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT :limit"
+    "FROM top JOIN search_fts ON search_fts.rowid = top.id JOIN search_docs d ON d.id = top.id "
+    "WHERE search_fts MATCH :match ORDER BY top.rank, top.id DESC"
 )
 
 _PG_SEARCH = text(
     "SELECT hit.kind, hit.report_id, hit.title, "
     "ts_headline('english', CASE WHEN hit.text = '' THEN hit.title ELSE hit.text END, hit.q, "
     "'StartSel=**, StopSel=**, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snip "
-    "FROM (SELECT d.kind, d.report_id, d.title, d.text, q, ts_rank(d.tsv, q) AS rank "
-    "      FROM search_docs d, websearch_to_tsquery('english', :query) AS q "
-    "      WHERE d.tsv @@ q ORDER BY rank DESC, d.id LIMIT :limit) AS hit "
-    "ORDER BY hit.rank DESC"
+    "FROM (SELECT recent.id, recent.kind, recent.report_id, recent.title, recent.text, recent.q, "
+    "             ts_rank(recent.tsv, recent.q) AS rank "
+    "      FROM (SELECT d.id, d.kind, d.report_id, d.title, d.text, d.tsv, q "
+    "            FROM search_docs d, websearch_to_tsquery('english', :query) AS q "
+    "            WHERE d.tsv @@ q ORDER BY d.id DESC LIMIT :recent) AS recent "
+    "      ORDER BY rank DESC, recent.id DESC LIMIT :limit) AS hit "
+    "ORDER BY hit.rank DESC, hit.id DESC"
 )
 
 
 async def search(session: AsyncSession, query: str, *, limit: int = 20) -> SearchResults:
     """Ranked full-text hits over report bodies, sections and decisions, matched words in **bold**.
 
-    Every word must match; when nothing does, any word may. Text without words gives no hits.
+    Every word must match; when nothing does, any word may. Text without words gives no hits. Only
+    the newest SEARCH_RECENT matching passages are ranked.
     """
     terms = search_terms(query)
     limit = max(1, min(limit, 100))
@@ -603,12 +737,17 @@ async def search(session: AsyncSession, query: str, *, limit: int = 20) -> Searc
         if any_term and len(terms) == 1:
             break
         if dialect_name(session) == "sqlite":
-            params: dict[str, Any] = {"match": fts5_match(terms, any_term=any_term), "limit": limit}
+            params: dict[str, Any] = {
+                "match": fts5_match(terms, any_term=any_term),
+                "recent": SEARCH_RECENT,
+                "limit": limit,
+            }
             rows = list((await session.execute(_SQLITE_SEARCH, params)).tuples())
         else:
             # websearch_to_tsquery never raises; the terms are plain words, joined by "or" for any-term.
             joined = (" or " if any_term else " ").join(terms)
-            rows = list((await session.execute(_PG_SEARCH, {"query": joined, "limit": limit})).tuples())
+            params = {"query": joined, "recent": SEARCH_RECENT, "limit": limit}
+            rows = list((await session.execute(_PG_SEARCH, params)).tuples())
         if rows:
             break
     refs = await _report_refs(session, (row[1] for row in rows))

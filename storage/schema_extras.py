@@ -27,15 +27,21 @@ POSTGRES_FTS = [
     "CREATE INDEX ix_people_key_trgm_prefix ON people (key text_pattern_ops)",
 ]
 
-FTS_TABLE_PREFIX = "search_fts"
+# The decision word index (migration 0002): FTS5 `decision_fts` on SQLite, and on PostgreSQL a GIN
+# index over this expression (a query must spell it the same way for the planner to use the index).
+DECISION_FTS = "decision_fts"
+DECISION_WORDS_PG = "to_tsvector('simple', decisions.subject || ' ' || decisions.text)"
+
+FTS_TABLE_PREFIXES = ("search_fts", DECISION_FTS)
+UNMODELLED_INDEXES = {"ix_search_docs_tsv", "ix_people_key_trgm_prefix", "ix_decisions_words"}
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Alembic filter: skip the FTS5 table (and its shadow tables) and the tsvector column/indexes."""
+    """Alembic filter: skip the FTS5 tables (and their shadow tables) and the tsvector column/indexes."""
     if name is None:
         return True
-    if type_ == "table" and name.startswith(FTS_TABLE_PREFIX):
+    if type_ == "table" and name.startswith(FTS_TABLE_PREFIXES):
         return False
     if type_ == "column" and name == "tsv":
         return False
-    return not (type_ == "index" and name in {"ix_search_docs_tsv", "ix_people_key_trgm_prefix"})
+    return not (type_ == "index" and name in UNMODELLED_INDEXES)

@@ -126,3 +126,32 @@ def invented_report(
         private_details=[PrivateDetail("phone", "07700 900123")],
         clean_text=f"{title}\n\n{body}",
     )
+
+
+@dataclass
+class Unmigrated:
+    """An empty database (SQLite file or private PostgreSQL schema) that no migration has touched."""
+
+    url: str
+    schema: str | None
+    dialect: str
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def unmigrated(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Unmigrated]:
+    """For tests that migrate step by step (e.g. upgrading a database that holds older data)."""
+    if request.param == "sqlite":
+        yield Unmigrated(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'old.sqlite3'}", None, "sqlite")
+        return
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL storage tests skipped")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield Unmigrated(PG_URL, schema, "postgresql")
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()

@@ -191,3 +191,59 @@ async def test_autocomplete_people_and_meetings(db: Database) -> None:
     assert [c.value for c in year] == ["2024-09-03"]
     assert [c.value for c in typo] == ["2025-01-14"]
     assert hostile == []
+
+
+async def test_decision_keyword_matches_whole_words_in_order_any_case(db: Database) -> None:
+    """The /decisions keyword is looked up in a word index: whole words, consecutive, any case."""
+    await seed(db)
+    async with db.sessions.begin() as session:
+        phrase = await queries.decisions(session, query="WARD  boundaries")
+        part_of_a_word = await queries.decisions(session, query="boundar")
+        out_of_order = await queries.decisions(session, query="boundaries ward")
+        no_words = await queries.decisions(session, query="%%")
+    assert {d.subject for d in phrase.items} == {"New ward boundaries for Eastmere"}
+    assert len(phrase.items) == 2
+    assert part_of_a_word.items == ()
+    assert out_of_order.items == ()
+    assert no_words.items == ()
+
+
+async def test_decision_person_filter_matches_the_full_name_as_whole_words(db: Database) -> None:
+    """A decision counts for a person when tied to them or when its text names them in full."""
+    await seed(db)
+    later = invented_report(
+        title="Northshire Executive report – 4 March 2025",
+        meeting_date=date(2025, 3, 4),
+        decisions=[
+            Decision(text="Tomas Varga's motion on staffing was carried.", subject="Staffing motion carried"),
+            Decision(text="A motion from Tomas Vargason was withdrawn.", subject="Motion withdrawn"),
+        ],
+    )
+    async with db.sessions.begin() as session:
+        await store_report(session, later, url="https://a.example.org/mar")
+    async with db.sessions.begin() as session:
+        by_person = await queries.decisions(session, person="Tomas Varga")
+    assert [d.subject for d in by_person.items] == ["Staffing motion carried", "2025 budget approved"]
+
+
+async def test_search_ranks_only_the_newest_matching_passages(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a bound of one passage, only the matching passage stored last is found."""
+    await seed(db)  # "campaign plan" is in a January report and in the September one, stored last
+    async with db.sessions.begin() as session:
+        unbounded = await queries.search(session, "campaign plan")
+    monkeypatch.setattr(queries, "SEARCH_RECENT", 1)
+    async with db.sessions.begin() as session:
+        bounded = await queries.search(session, "campaign plan")
+    assert {h.report.meeting_date for h in unbounded.hits} == {date(2025, 1, 14), date(2024, 9, 3)}
+    assert [h.report.meeting_date for h in bounded.hits] == [date(2024, 9, 3)]
+
+
+async def test_common_keyword_lists_the_same_decisions(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keyword found in many decisions is looked up another way; the answer is the same."""
+    await seed(db)
+    async with db.sessions.begin() as session:
+        rare = await queries.decisions(session, query="boundaries", limit=1)
+    monkeypatch.setattr(queries, "COMMON_WORD_DECISIONS", 0)
+    async with db.sessions.begin() as session:
+        common = await queries.decisions(session, query="boundaries", limit=1)
+    assert common == rare and len(common.items) == 1
