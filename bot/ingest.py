@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import logging
 import multiprocessing
 import sys
@@ -25,7 +24,7 @@ from digests.errors import UserFacingError
 from digests.model import ParsedReport
 from digests.parser import parse_report
 from digests.views import IngestOutcome, IngestSummary
-from storage.ingest import commit_report
+from storage.ingest import PreparedReport, commit_report, prepare_report
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +62,23 @@ def _unreadable(data: bytes, name: str) -> IngestOutcome | None:
     return None
 
 
-async def _parse(data: bytes, name: str, pool: Executor | None) -> ParsedReport | IngestOutcome:
+def parse_for_storage(data: bytes, name: str) -> PreparedReport:
+    """Parse and fingerprint one report: everything a parser process can do before it is stored."""
+    return prepare_report(parse_report(data, name=name))
+
+
+async def _parse(data: bytes, name: str, pool: Executor | None) -> ParsedReport | PreparedReport | IngestOutcome:
     """The parsed report, or why it failed; parsing runs off the event loop (a thread, or `pool`)."""
     refused = _unreadable(data, name)
     if refused is not None:
         return refused
     try:
-        if pool is None:
-            return await asyncio.to_thread(parse_report, data, name=name)
-        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(parse_report, data, name=name))
+        if pool is not None:
+            try:
+                return await asyncio.get_running_loop().run_in_executor(pool, parse_for_storage, data, name)
+            except RuntimeError:  # BrokenProcessPool among others: a worker died or could not start
+                log.warning("parser process failed on %s; parsing it in this process instead", name, exc_info=True)
+        return await asyncio.to_thread(parse_report, data, name=name)
     except UserFacingError as exc:
         return IngestOutcome(name, "failed", str(exc))
     except Exception:
@@ -81,7 +88,7 @@ async def _parse(data: bytes, name: str, pool: Executor | None) -> ParsedReport 
 
 async def _store(
     sessions: async_sessionmaker[AsyncSession],
-    parsed: ParsedReport,
+    parsed: ParsedReport | PreparedReport,
     *,
     name: str,
     url: str | None,
@@ -132,7 +139,9 @@ def _list_files(target: str) -> list[tuple[str, Path | None, str | None]]:
     return list(_files_of(target))
 
 
-async def _read_and_parse(name: str, path: Path, pool: Executor | None) -> ParsedReport | IngestOutcome:
+async def _read_and_parse(
+    name: str, path: Path, pool: Executor | None
+) -> ParsedReport | PreparedReport | IngestOutcome:
     size = (await asyncio.to_thread(path.stat)).st_size
     if size > MAX_FILE_BYTES:
         return IngestOutcome(name, "failed", f"file is larger than the {MAX_FILE_BYTES // 1_000_000} MB limit")
@@ -168,7 +177,7 @@ class _FileParses:
         self._files = files
         self._pool = pool
         self._ahead = 2 * workers if pool is not None else 0
-        self._tasks: dict[int, asyncio.Task[ParsedReport | IngestOutcome]] = {}
+        self._tasks: dict[int, asyncio.Task[ParsedReport | PreparedReport | IngestOutcome]] = {}
         self._next = 0
 
     def _start_until(self, index: int) -> None:
@@ -177,7 +186,7 @@ class _FileParses:
             self._tasks[self._next] = asyncio.create_task(_read_and_parse(name, path, self._pool))
             self._next += 1
 
-    async def result(self, index: int) -> ParsedReport | IngestOutcome:
+    async def result(self, index: int) -> ParsedReport | PreparedReport | IngestOutcome:
         self._start_until(index + self._ahead)
         return await self._tasks.pop(index)
 

@@ -96,3 +96,25 @@ def test_parser_processes_only_for_batches_worth_their_start_up() -> None:
     assert _parse_workers(Settings(ingest_workers=4), PARALLEL_MIN_FILES) == 1
     assert _parse_workers(Settings(ingest_workers=4), 10 * PARALLEL_MIN_FILES) == 4
     assert _parse_workers(Settings(ingest_workers=0), 10 * PARALLEL_MIN_FILES) == 0
+
+
+async def test_files_are_still_ingested_when_parser_processes_cannot_run(db: Database, tmp_path, monkeypatch) -> None:
+    import contextlib
+    from concurrent.futures import ThreadPoolExecutor
+
+    import bot.ingest
+
+    @contextlib.contextmanager
+    def dead_pool(workers: int):  # type: ignore[no-untyped-def]
+        pool = ThreadPoolExecutor(1)
+        pool.shutdown()  # every submit now raises RuntimeError, as a broken process pool does
+        yield pool
+
+    monkeypatch.setattr(bot.ingest, "_parser_pool", dead_pool)
+    for day in range(1, 18):
+        text = INVENTED.replace("14 January 2025", f"{day} June 2023").replace("4%", f"{day + 20}%")
+        (tmp_path / f"r{day:02}.txt").write_text(text, encoding="utf-8")
+
+    summary = await ingest_targets(db.sessions, [str(tmp_path)], settings=Settings(ingest_workers=2), progress=False)
+
+    assert summary.count("added") == 17 and summary.count("failed") == 0
