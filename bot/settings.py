@@ -31,9 +31,10 @@ class Settings(BaseSettings):
     auto_subscribe_channels: str = "nec-reports,clp-*"
     allow_private_urls: bool = False
     ingest_workers: int = Field(
-        default_factory=lambda: os.cpu_count() or 1,
+        # One core stays with the process that stores: it is the slower half of a bulk ingest.
+        default_factory=lambda: max(1, (os.cpu_count() or 1) - 1),
         ge=0,
-        description="Parser processes for a batch of files (default one per CPU core; 0 parses in-process)",
+        description="Parser processes for a batch of files (default one per CPU core but one; 0 parses in-process)",
     )
     log_level: str = "INFO"
     health_file: Path = Path("./data/heartbeat")
