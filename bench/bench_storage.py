@@ -18,13 +18,13 @@ import os
 import resource
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select, text
 
+from bench.pgschema import private_schema
 from bench.synthetic import report_text, synthetic_reports
 from bot.render_digest import digest_embeds
 from digests.digest import build_digest
@@ -167,16 +167,8 @@ async def main() -> None:
         url = f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
         output["runs"].append(await run_one(url, schema=None, total=args.reports, samples=args.samples))
     if args.pg:
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.pg)
-        async with admin.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
+        async with private_schema(args.pg) as schema:
             output["runs"].append(await run_one(args.pg, schema=schema, total=args.reports, samples=args.samples))
-        finally:
-            async with admin.begin() as conn:
-                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            await admin.dispose()
     if not args.no_parse:
         output["parse_reports_per_s"] = await asyncio.to_thread(parse_rate)
     output["peak_rss_mb"] = peak_rss_mb()
