@@ -59,8 +59,14 @@ def create_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Asyn
     db_file = _sqlite_file(url)
     if db_file is not None:
         db_file.parent.mkdir(parents=True, exist_ok=True)
-    if schema is not None and not is_sqlite(url):
-        kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})["search_path"] = schema
+    if not is_sqlite(url):
+        server_settings = kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})
+        # asyncpg prepares every statement; after five runs PostgreSQL may switch a statement to a
+        # generic plan that ignores the values, e.g. walking every decision newest first to find one
+        # rare person's twenty. Planning each run costs well under a millisecond and never does that.
+        server_settings.setdefault("plan_cache_mode", "force_custom_plan")
+        if schema is not None:
+            server_settings["search_path"] = schema
     engine = _create_async_engine(url, **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from digests.errors import NotFound
 from digests.model import Decision, PersonMention, Tally
@@ -247,3 +248,11 @@ async def test_common_keyword_lists_the_same_decisions(db: Database, monkeypatch
     async with db.sessions.begin() as session:
         common = await queries.decisions(session, query="boundaries", limit=1)
     assert common == rare and len(common.items) == 1
+
+
+async def test_postgresql_plans_each_query_with_its_values(db: Database) -> None:
+    # A generic plan for "a person's newest decisions" walks every decision; see storage.db.create_engine.
+    if db.dialect != "postgresql":
+        pytest.skip("plan_cache_mode is a PostgreSQL setting")
+    async with db.sessions.begin() as session:
+        assert await session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
