@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +35,21 @@ class Database:
         return self.engine.dialect.name
 
 
+@asynccontextmanager
+async def _private_schema(url: str) -> AsyncIterator[str]:
+    """A schema of this test's own on the server, dropped with everything in it afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Database]:
     """A freshly migrated database (SQLite file, or a private PostgreSQL schema)."""
@@ -46,19 +62,11 @@ async def db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Database
         return
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL storage tests skipped")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    async with admin.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
+    async with _private_schema(PG_URL) as schema:
         await upgrade(PG_URL, schema=schema)
         engine = create_engine(PG_URL, schema=schema)
         yield Database(PG_URL, schema, engine, make_sessionmaker(engine))
         await engine.dispose()
-    finally:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 def invented_report(
@@ -145,13 +153,5 @@ async def unmigrated(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[
         return
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL storage tests skipped")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    async with admin.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
+    async with _private_schema(PG_URL) as schema:
         yield Unmigrated(PG_URL, schema, "postgresql")
-    finally:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
