@@ -31,85 +31,40 @@ MAX_SUBJECT = 120
 _WINDOW = 200  # characters looked at either side of a decision verb; keeps the work linear
 _TAIL = 90  # characters before a verb in which its subject and auxiliaries are looked for
 
-_VERBS = (
-    "agreed",
-    "approved",
-    "endorsed",
-    "voted",
-    "resolved",
-    "decided",
-    "proscribed",
-    "deferred",
-    "appointed",
-    "re-elected",
-    "elected",
-    "adopted",
-    "ratified",
-    "accepted",
-    "rejected",
-    "carried",
-    "passed",
-    "renamed",
-    "backed",
-    "supported",
-    "confirmed",
-    "upheld",
-    "defeated",
-    "lost",
-    "fell",
-)
+# Each decision verb and the forms it counts in: "passive" after its subject and was/were ("the
+# motion was carried"), "active" after the body that acted ("the NEC agreed"). "fell" counts only
+# as a defeat (handled with _DEFEAT_VERBS below).
+_VERB_FORMS: dict[str, tuple[str, ...]] = {
+    "agreed": ("passive", "active"),
+    "approved": ("passive", "active"),
+    "endorsed": ("passive", "active"),
+    "voted": ("active",),
+    "resolved": ("passive", "active"),
+    "decided": ("passive", "active"),
+    "proscribed": ("passive", "active"),
+    "deferred": ("passive", "active"),
+    "appointed": ("passive", "active"),
+    "re-elected": ("passive", "active"),
+    "elected": ("passive", "active"),
+    "adopted": ("passive", "active"),
+    "ratified": ("passive", "active"),
+    "accepted": ("active",),
+    "rejected": ("passive", "active"),
+    "carried": ("passive", "active"),
+    "passed": ("passive", "active"),
+    "renamed": ("passive",),
+    "backed": ("active",),
+    "supported": ("active",),
+    "confirmed": ("passive", "active"),
+    "upheld": ("passive", "active"),
+    "defeated": ("passive",),
+    "lost": ("passive",),
+    "fell": (),
+}
+_VERBS = tuple(_VERB_FORMS)
 _VERB = re.compile(rf"\b({alternation_by_first_character(_VERBS)})\b")
-_PASSIVE_VERBS = frozenset(
-    [
-        "agreed",
-        "approved",
-        "endorsed",
-        "resolved",
-        "decided",
-        "adopted",
-        "carried",
-        "passed",
-        "ratified",
-        "deferred",
-        "proscribed",
-        "appointed",
-        "re-elected",
-        "elected",
-        "rejected",
-        "renamed",
-        "confirmed",
-        "upheld",
-        "defeated",
-        "lost",
-    ]
-)
-_ACTIVE_VERBS = frozenset(
-    [
-        "agreed",
-        "approved",
-        "endorsed",
-        "voted",
-        "resolved",
-        "decided",
-        "proscribed",
-        "deferred",
-        "appointed",
-        "re-elected",
-        "elected",
-        "adopted",
-        "ratified",
-        "accepted",
-        "rejected",
-        "carried",
-        "passed",
-        "backed",
-        "supported",
-        "confirmed",
-        "upheld",
-    ]
-)
-# A vote lost is a decision only when what was put to the vote lost ("the amendment was defeated", "the
-# motion fell"), not a seat or a ballot elsewhere.
+_PASSIVE_VERBS = frozenset(verb for verb, forms in _VERB_FORMS.items() if "passive" in forms)
+_ACTIVE_VERBS = frozenset(verb for verb, forms in _VERB_FORMS.items() if "active" in forms)
 _DEFEAT_VERBS = frozenset({"defeated", "lost", "fell"})
 _PUT_TO_VOTE = re.compile(
     r"\b(?:motions?|amendments?|proposals?|propositions?|resolutions?|recommendations?|rule changes?)\b", re.I
