@@ -48,6 +48,7 @@ from storage import models as m
 from storage.db import SQLITE_WRITER
 from storage.knowledge import knowledge_rows
 from storage.names import name_key, title_key
+from storage.rows import insert_returning_ids, insert_rows
 from storage.similarity import estimate_jaccard, hash_words, jaccard, sketch_words, words
 from storage.upsert import insert_ignore, upsert_ids
 
@@ -313,21 +314,12 @@ def _section_of(sentence: str, sections: Sequence[tuple[str | None, str]]) -> st
 
 
 def _insert_rows(conn: Connection, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(_table(model)), rows)
+    insert_rows(conn, _table(model), rows)
 
 
 def _insert_positioned(conn: Connection, model: type[m.Base], rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows that each carry a distinct `position`; their new ids, in position order.
-
-    One multi-row INSERT ... RETURNING: asking SQLAlchemy to sort RETURNING by parameter order makes
-    it fall back to one statement per row on SQLite, so the rows come back with their position.
-    """
-    if not rows:
-        return []
-    table = _table(model)
-    ids = dict(conn.execute(insert(table).returning(table.c.position, table.c.id), rows).tuples().all())
-    return [ids[row["position"]] for row in rows]
+    """Insert rows that each carry a distinct `position`; their new ids, in position order."""
+    return insert_returning_ids(conn, _table(model), rows, key="position")
 
 
 def _write_children(

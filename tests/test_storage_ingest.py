@@ -184,3 +184,32 @@ async def test_postgresql_relaxes_commit_durability_only_inside_the_ingest_trans
         # The pool hands back the connection the ingest used: the setting must not have stuck to it.
         assert await session.scalar(text("SHOW synchronous_commit")) == "on"
         assert await session.scalar(select(func.count()).select_from(m.Report)) == 1
+
+
+async def test_a_report_with_hundreds_of_decisions_keeps_each_with_its_own_tally_and_topic(db: Database) -> None:
+    from storage import queries
+
+    # More rows than one multi-row INSERT carries, so ids come back from several statements.
+    many = [
+        Decision(
+            text=f"The committee agreed motion {i} by {i + 1} votes to {300 - i}.",
+            subject=f"Motion {i}",
+            section="Boundaries",
+            tally=Tally(i + 1, 300 - i),
+            topics=[f"topic {i % 7}"],
+        )
+        for i in range(260)
+    ]
+    assert (await store(db, invented_report(decisions=many), "https://example.org/many")).status == "added"
+
+    async with db.sessions.begin() as session:
+        listed = await queries.decisions(session, year=2025, limit=1000)
+        topic_three = await queries.decisions(session, topic="topic 3", limit=1000)
+    assert len(listed.items) == 260
+    for item in listed.items:
+        number = int(item.subject.removeprefix("Motion "))
+        assert item.tally == f"{number + 1} to {300 - number}"
+        assert item.topics == (f"topic {number % 7}",)
+        assert item.meeting_date == date(2025, 1, 14)
+    assert sorted(int(d.subject.removeprefix("Motion ")) for d in topic_three.items) == list(range(3, 260, 7))
+
