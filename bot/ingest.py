@@ -24,7 +24,7 @@ from digests.errors import UserFacingError
 from digests.model import ParsedReport
 from digests.parser import parse_report
 from digests.views import IngestOutcome, IngestSummary
-from storage.ingest import PreparedReport, commit_report, prepare_report
+from storage.ingest import PreparedReport, commit_report, commit_reports, prepare_report
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ PROGRESS_MIN_INPUTS = 4
 FULL_ENTRY_CHARS = 1500
 # Below this many files, starting parser processes costs more than it saves.
 PARALLEL_MIN_FILES = 16
+# Parsed files stored per transaction in a bulk ingest (group commit): about 60 ms of writing,
+# so other writers (the poller, admin commands) never wait long for the database.
+STORE_GROUP = 16
 
 
 def _is_url(target: str) -> bool:
@@ -67,23 +70,34 @@ def parse_for_storage(data: bytes, name: str) -> PreparedReport:
     return prepare_report(parse_report(data, name=name))
 
 
-async def _parse(data: bytes, name: str, pool: Executor | None) -> ParsedReport | PreparedReport | IngestOutcome:
-    """The parsed report, or why it failed; parsing runs off the event loop (a thread, or `pool`)."""
+def _parse_failure(exc: Exception, name: str) -> IngestOutcome:
+    if isinstance(exc, UserFacingError):
+        return IngestOutcome(name, "failed", str(exc))
+    log.error("parser failed on %s", name, exc_info=exc)
+    return IngestOutcome(name, "failed", "the parser could not read it (logged)")
+
+
+def _parse_here(data: bytes, name: str) -> ParsedReport | IngestOutcome:
+    """The parsed report, or why it failed, parsed in the calling thread (never the event loop's)."""
     refused = _unreadable(data, name)
     if refused is not None:
         return refused
     try:
-        if pool is not None:
-            try:
-                return await asyncio.get_running_loop().run_in_executor(pool, parse_for_storage, data, name)
-            except RuntimeError:  # BrokenProcessPool among others: a worker died or could not start
-                log.warning("parser process failed on %s; parsing it in this process instead", name, exc_info=True)
-        return await asyncio.to_thread(parse_report, data, name=name)
-    except UserFacingError as exc:
-        return IngestOutcome(name, "failed", str(exc))
-    except Exception:
-        log.exception("parser failed on %s", name)
-        return IngestOutcome(name, "failed", "the parser could not read it (logged)")
+        return parse_report(data, name=name)
+    except Exception as exc:
+        return _parse_failure(exc, name)
+
+
+async def _parse(data: bytes, name: str, pool: Executor | None) -> ParsedReport | PreparedReport | IngestOutcome:
+    """The parsed report, or why it failed; parsing runs off the event loop (a thread, or `pool`)."""
+    if pool is not None and _unreadable(data, name) is None:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, parse_for_storage, data, name)
+        except RuntimeError:  # BrokenProcessPool among others: a worker died or could not start
+            log.warning("parser process failed on %s; parsing it in this process instead", name, exc_info=True)
+        except Exception as exc:
+            return _parse_failure(exc, name)
+    return await asyncio.to_thread(_parse_here, data, name)
 
 
 async def _store(
@@ -139,17 +153,29 @@ def _list_files(target: str) -> list[tuple[str, Path | None, str | None]]:
     return list(_files_of(target))
 
 
+def _read_file(name: str, path: Path) -> bytes | IngestOutcome:
+    """The file's bytes, or why they cannot be had (blocking: call it off the event loop)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return IngestOutcome(name, "failed", f"file is larger than the {MAX_FILE_BYTES // 1_000_000} MB limit")
+        return path.read_bytes()
+    except OSError as exc:
+        return IngestOutcome(name, "failed", f"cannot read the file ({exc.strerror or type(exc).__name__})")
+
+
+def _read_and_parse_here(name: str, path: Path) -> ParsedReport | IngestOutcome:
+    data = _read_file(name, path)
+    return data if isinstance(data, IngestOutcome) else _parse_here(data, name)
+
+
 async def _read_and_parse(
     name: str, path: Path, pool: Executor | None
 ) -> ParsedReport | PreparedReport | IngestOutcome:
-    size = (await asyncio.to_thread(path.stat)).st_size
-    if size > MAX_FILE_BYTES:
-        return IngestOutcome(name, "failed", f"file is larger than the {MAX_FILE_BYTES // 1_000_000} MB limit")
-    try:
-        data = await asyncio.to_thread(path.read_bytes)
-    except OSError as exc:
-        return IngestOutcome(name, "failed", f"cannot read the file ({exc.strerror or type(exc).__name__})")
-    return await _parse(data, name, pool)
+    if pool is None:
+        # One trip to a worker thread for the whole file: each trip costs more than reading it.
+        return await asyncio.to_thread(_read_and_parse_here, name, path)
+    data = await asyncio.to_thread(_read_file, name, path)
+    return data if isinstance(data, IngestOutcome) else await _parse(data, name, pool)
 
 
 def _parse_workers(settings: Settings, files: int) -> int:
@@ -176,7 +202,8 @@ class _FileParses:
     def __init__(self, files: list[tuple[str, Path]], pool: Executor | None, workers: int) -> None:
         self._files = files
         self._pool = pool
-        self._ahead = 2 * workers if pool is not None else 0
+        # Parsers keep working while a whole group is stored.
+        self._ahead = STORE_GROUP + 2 * workers if pool is not None else 0
         self._tasks: dict[int, asyncio.Task[ParsedReport | PreparedReport | IngestOutcome]] = {}
         self._next = 0
 
@@ -193,6 +220,47 @@ class _FileParses:
     def cancel(self) -> None:
         for task in self._tasks.values():
             task.cancel()
+
+
+class _StoreGroup:
+    """Outcomes of a bulk ingest in input order, parsed files stored STORE_GROUP to a transaction.
+
+    A group that fails to commit (a race with another ingest, say) is stored again one report per
+    transaction, so one bad report never costs the others theirs.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], summary: IngestSummary, bar: tqdm[Any]) -> None:
+        self._sessions = sessions
+        self._summary = summary
+        self._bar = bar
+        self._slots: list[IngestOutcome | tuple[str, ParsedReport | PreparedReport]] = []
+        self._parsed = 0
+
+    async def add(self, item: IngestOutcome | tuple[str, ParsedReport | PreparedReport]) -> None:
+        self._slots.append(item)
+        if not isinstance(item, IngestOutcome):
+            self._parsed += 1
+            if self._parsed >= STORE_GROUP:
+                await self.flush()
+
+    async def flush(self) -> None:
+        pending = [item for item in self._slots if not isinstance(item, IngestOutcome)]
+        stored = iter(await self._store(pending))
+        for item in self._slots:
+            self._summary.outcomes.append(item if isinstance(item, IngestOutcome) else next(stored))
+            self._bar.update(1)
+        self._slots.clear()
+        self._parsed = 0
+
+    async def _store(self, pending: list[tuple[str, ParsedReport | PreparedReport]]) -> list[IngestOutcome]:
+        if len(pending) > 1:
+            try:
+                outcomes = await commit_reports(self._sessions, [(parsed, None, None) for _, parsed in pending])
+            except Exception:  # any failure: one by one, each report's error is then its own (as without groups)
+                log.info("storing a group of %d reports failed; storing them one by one", len(pending), exc_info=True)
+            else:
+                return [dataclasses.replace(out, target=name) for (name, _), out in zip(pending, outcomes, strict=True)]
+        return [await _store(self._sessions, parsed, name=name, url=None, source_id=None) for name, parsed in pending]
 
 
 def _entry_html(entry: Any) -> str:
@@ -272,21 +340,21 @@ async def ingest_targets(
     workers = _parse_workers(settings, len(files))
     with _parser_pool(workers) as pool:
         parses = _FileParses(files, pool, workers)
+        group = _StoreGroup(sessions, summary, bar)
         files_done = 0
         try:
             for name, path, problem in work:
                 if problem is not None:
-                    summary.outcomes.append(IngestOutcome(name, "failed", problem))
+                    await group.add(IngestOutcome(name, "failed", problem))
                 elif path is not None:
                     parsed = await parses.result(files_done)
                     files_done += 1
-                    if isinstance(parsed, IngestOutcome):
-                        summary.outcomes.append(parsed)
-                    else:
-                        summary.outcomes.append(await _store(sessions, parsed, name=name, url=None, source_id=None))
+                    await group.add(parsed if isinstance(parsed, IngestOutcome) else (name, parsed))
                 else:
+                    await group.flush()
                     summary.outcomes.extend(await ingest_url(sessions, name, settings=settings))
-                bar.update(1)
+                    bar.update(1)
+            await group.flush()
         finally:
             parses.cancel()
             bar.close()

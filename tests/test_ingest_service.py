@@ -118,3 +118,37 @@ async def test_files_are_still_ingested_when_parser_processes_cannot_run(db: Dat
     summary = await ingest_targets(db.sessions, [str(tmp_path)], settings=Settings(ingest_workers=2), progress=False)
 
     assert summary.count("added") == 17 and summary.count("failed") == 0
+
+
+async def test_a_report_that_cannot_be_stored_costs_only_itself_in_a_bulk_ingest(
+    db: Database, tmp_path, monkeypatch
+) -> None:
+    """Files are stored in groups; a group that fails is stored again one report at a time."""
+    from sqlalchemy.exc import IntegrityError
+
+    import storage.ingest
+    from bot.ingest import STORE_GROUP
+
+    for day in range(1, STORE_GROUP + 5):
+        text = INVENTED.replace("14 January 2025", f"{day} May 2022").replace("4%", f"{day + 40}%")
+        (tmp_path / f"r{day:02}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "r03.txt").write_text(INVENTED.replace("14 January 2025", "1 May 2022"), encoding="utf-8")
+    real_store = storage.ingest._store
+
+    def clashes_on_the_fifth(conn, parsed, url, source_id):  # type: ignore[no-untyped-def]
+        if parsed.meeting_date is not None and parsed.meeting_date.day == 5:
+            raise IntegrityError("INSERT", {}, Exception("another ingest stored it first"))
+        return real_store(conn, parsed, url, source_id)
+
+    monkeypatch.setattr(storage.ingest, "_store", clashes_on_the_fifth)
+    summary = await ingest_targets(db.sessions, [str(tmp_path)], settings=Settings(ingest_workers=0), progress=False)
+
+    names = [o.target.rsplit("/", 1)[-1] for o in summary.outcomes]
+    assert names == [f"r{day:02}.txt" for day in range(1, STORE_GROUP + 5)]
+    statuses = {name: o.status for name, o in zip(names, summary.outcomes, strict=True)}
+    assert statuses.pop("r05.txt") == "failed"
+    # r03 has r01's 1 May date but a different text body, so it is its own report.
+    assert set(statuses.values()) == {"added"}
+    async with db.sessions.begin() as session:
+        stats = await queries.stats(session)
+    assert stats.reports == STORE_GROUP + 3

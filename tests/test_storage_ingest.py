@@ -213,3 +213,30 @@ async def test_a_report_with_hundreds_of_decisions_keeps_each_with_its_own_tally
         assert item.meeting_date == date(2025, 1, 14)
     assert sorted(int(d.subject.removeprefix("Motion ")) for d in topic_three.items) == list(range(3, 260, 7))
 
+
+async def test_reports_stored_as_a_group_are_all_there_or_none_are(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import storage.ingest
+    from storage.ingest import commit_reports
+
+    first = invented_report()
+    second = replace(invented_report(extra="A different paragraph on the Kelsbrook selection."), title="Second")
+    twin = replace(first, title=first.title)  # the same text again, in the same group
+    outcomes = await commit_reports(
+        db.sessions, [(first, "https://example.org/1", None), (second, None, None), (twin, None, None)]
+    )
+    assert [o.status for o in outcomes] == ["added", "added", "skipped"]
+    before = await counts(db)
+
+    real_store = storage.ingest._store
+
+    def fails_on_third(conn, parsed, url, source_id):  # type: ignore[no-untyped-def]
+        if parsed.title == "Third":
+            raise RuntimeError("disk on fire")
+        return real_store(conn, parsed, url, source_id)
+
+    monkeypatch.setattr(storage.ingest, "_store", fails_on_third)
+    third = replace(invented_report(extra="Yet another paragraph, on Harrowfield."), title="Third")
+    fourth = replace(invented_report(extra="And one on the Lowmoor appeal."), title="Fourth")
+    with pytest.raises(RuntimeError):
+        await commit_reports(db.sessions, [(fourth, None, None), (third, None, None)])
+    assert await counts(db) == before
