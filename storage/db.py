@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -15,8 +16,12 @@ from sqlalchemy import create_engine as _create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -73,16 +78,18 @@ def create_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Asyn
     return engine
 
 
-# Key in a sessionmaker's `info` for the synchronous twin of a file-backed SQLite engine.
-SQLITE_WRITER = "sqlite_writer"
+# Key in a sessionmaker's (and so each session's) `info` for the synchronous twin of a file-backed
+# SQLite engine.
+SQLITE_TWIN = "sqlite_twin"
 
 
-def _sqlite_writer(engine: AsyncEngine) -> Engine | None:
-    """A synchronous engine on the same SQLite file, for writes that run whole in one worker thread.
+def _sqlite_twin(engine: AsyncEngine) -> Engine | None:
+    """A synchronous engine on the same SQLite file, for work that runs whole in one worker thread.
 
-    aiosqlite hands every cursor call to its thread and back (three or four hops a statement); a
-    report's store runs a dozen statements, so doing all of it in one `asyncio.to_thread` call saves
-    a quarter of its cost. The event loop is never blocked: the twin is only used from worker threads.
+    aiosqlite hands every cursor call to its thread and back (three or four hops a statement, each
+    a wake-up of the event loop); a report's store or a profile look-up runs about ten statements,
+    so doing all of it in one `asyncio.to_thread` call saves a quarter of its cost or more. The
+    event loop is never blocked: the twin is only used from worker threads.
     """
     if engine.dialect.name != "sqlite" or _sqlite_file(engine.url.render_as_string()) is None:
         return None
@@ -97,11 +104,31 @@ def _sqlite_writer(engine: AsyncEngine) -> Engine | None:
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """The session factory; objects stay readable after commit (no implicit reloads).
 
-    Its `info` carries the synchronous SQLite twin (see `_sqlite_writer`) when there is one.
+    Its `info` carries the synchronous SQLite twin (see `_sqlite_twin`) when there is one.
     """
-    writer = _sqlite_writer(engine)
-    info = {SQLITE_WRITER: writer} if writer is not None else {}
+    twin = _sqlite_twin(engine)
+    info = {SQLITE_TWIN: twin} if twin is not None else {}
     return async_sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+async def run_read(
+    session: AsyncSession, read: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """`read(sync_session, *args, **kwargs)`: a read-only query function written as plain synchronous code.
+
+    On a SQLite file it runs whole in one worker thread on the synchronous twin, in a snapshot of
+    its own (it sees what is committed, not `session`'s pending writes); elsewhere it runs on
+    `session`'s connection (`AsyncSession.run_sync`).
+    """
+    twin = session.info.get(SQLITE_TWIN)
+    if not isinstance(twin, Engine):
+        return await session.run_sync(read, *args, **kwargs)
+
+    def in_thread() -> T:
+        with Session(twin) as sync_session:
+            return read(sync_session, *args, **kwargs)
+
+    return await asyncio.to_thread(in_thread)
 
 
 def alembic_config(url: str, *, schema: str | None = None) -> Config:

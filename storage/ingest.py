@@ -45,7 +45,7 @@ from sqlalchemy.sql.elements import BindParameter
 from digests.model import ParsedReport
 from digests.views import IngestOutcome
 from storage import models as m
-from storage.db import SQLITE_WRITER
+from storage.db import SQLITE_TWIN
 from storage.knowledge import knowledge_rows
 from storage.names import name_key, title_key
 from storage.rows import insert_returning_ids, insert_rows
@@ -578,9 +578,9 @@ async def commit_reports(sessions: async_sessionmaker[AsyncSession], items: Sequ
     that each would otherwise write back at its own commit, which makes each one about a third
     cheaper to store. The caller redoes a group that failed one report per transaction
     (`commit_report`), so a bad report still costs only itself. On a SQLite file the whole group
-    runs in one worker thread on the synchronous twin engine (`storage.db.SQLITE_WRITER`).
+    runs in one worker thread on the synchronous twin engine (`storage.db.SQLITE_TWIN`).
     """
-    writer = sessions.kw.get("info", {}).get(SQLITE_WRITER)
+    writer = sessions.kw.get("info", {}).get(SQLITE_TWIN)
     if isinstance(writer, Engine):
         return await asyncio.to_thread(_store_all_committed, writer, items)
     async with sessions.begin() as session:

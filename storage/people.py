@@ -1,9 +1,13 @@
-"""Resolving a typed name to a stored person: exact, alias, prefix or surname, then typo-tolerant."""
+"""Resolving a typed name to a stored person: exact, alias, prefix or surname, then typo-tolerant.
+
+Plain synchronous functions on a `Session`: async callers run them with `AsyncSession.run_sync`
+or `storage.db.run_read`.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import func, literal_column, or_, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from digests.errors import NotFound, UserFacingError
 from storage import models as m
@@ -20,10 +24,10 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def _mention_totals(session: AsyncSession, person_ids: list[int]) -> dict[int, int]:
+def _mention_totals(session: Session, person_ids: list[int]) -> dict[int, int]:
     if not person_ids:
         return {}
-    rows = await session.execute(
+    rows = session.execute(
         select(m.ReportPerson.person_id, func.sum(m.ReportPerson.mentions))
         .where(m.ReportPerson.person_id.in_(person_ids))
         .group_by(m.ReportPerson.person_id)
@@ -31,12 +35,12 @@ async def _mention_totals(session: AsyncSession, person_ids: list[int]) -> dict[
     return {pid: int(total or 0) for pid, total in rows.tuples()}
 
 
-async def _most_mentioned(session: AsyncSession, person_ids: list[int]) -> int:
-    totals = await _mention_totals(session, person_ids)
+def _most_mentioned(session: Session, person_ids: list[int]) -> int:
+    totals = _mention_totals(session, person_ids)
     return max(person_ids, key=lambda pid: (totals.get(pid, 0), -pid))
 
 
-async def prefix_matches(session: AsyncSession, key: str, *, limit: int) -> list[tuple[int, str]]:
+def prefix_matches(session: Session, key: str, *, limit: int) -> list[tuple[int, str]]:
     """(id, name) of people whose name or alias starts with `key` or has a word starting with it."""
     pattern = like_escape(key)
     by_name = (
@@ -56,12 +60,12 @@ async def prefix_matches(session: AsyncSession, key: str, *, limit: int) -> list
         select(literal_column("0").label("part"), by_name.subquery()),
         select(literal_column("1").label("part"), by_alias.subquery()),
     ).order_by(literal_column("part"), literal_column("id"))
-    for _, pid, name in (await session.execute(both)).tuples():
+    for _, pid, name in session.execute(both).tuples():
         seen.setdefault(pid, name)
     return list(seen.items())
 
 
-async def fuzzy_matches(session: AsyncSession, key: str, *, limit: int, cutoff: float) -> list[tuple[int, str, float]]:
+def fuzzy_matches(session: Session, key: str, *, limit: int, cutoff: float) -> list[tuple[int, str, float]]:
     """(id, name, score) of people whose name, surname or alias is close to `key` despite typos.
 
     Plain edit-distance ratio on whole keys: partial-match scorers would let a short alias ("ed")
@@ -81,7 +85,7 @@ async def fuzzy_matches(session: AsyncSession, key: str, *, limit: int, cutoff: 
         select(literal_column("1").label("part"), aliases.subquery()),
     ).order_by(literal_column("part"), literal_column("id"))
     entries: list[tuple[int, str, str]] = []
-    for part, pid, name, key_ in (await session.execute(both)).tuples():
+    for part, pid, name, key_ in session.execute(both).tuples():
         if part == 1:
             if len(key_) >= MIN_FUZZY_KEY:
                 entries.append((pid, name, key_))
@@ -102,7 +106,7 @@ async def fuzzy_matches(session: AsyncSession, key: str, *, limit: int, cutoff: 
     return [(pid, name, score) for pid, (name, score) in ranked]
 
 
-async def resolve_person(session: AsyncSession, typed: str) -> m.Person:
+def resolve_person(session: Session, typed: str) -> m.Person:
     """The person `typed` names; NotFound with close names when nobody fits."""
     key = name_key(typed)
     if not key:
@@ -110,7 +114,7 @@ async def resolve_person(session: AsyncSession, typed: str) -> m.Person:
     # People with exactly this name or alias, in one round trip; the name wins over an alias.
     alias_of = select(m.PersonAlias.person_id).where(m.PersonAlias.key == key)
     found = (
-        await session.scalars(
+        session.scalars(
             select(m.Person).where(or_(m.Person.key == key, m.Person.id.in_(alias_of))).order_by(m.Person.id).limit(50)
         )
     ).all()
@@ -118,16 +122,16 @@ async def resolve_person(session: AsyncSession, typed: str) -> m.Person:
     if exact is not None:
         return exact
     if found:
-        most = await _most_mentioned(session, [person.id for person in found])
+        most = _most_mentioned(session, [person.id for person in found])
         return next(person for person in found if person.id == most)
-    candidates = [pid for pid, _ in await prefix_matches(session, key, limit=50)]
+    candidates = [pid for pid, _ in prefix_matches(session, key, limit=50)]
     if candidates:
-        chosen = await session.get(m.Person, await _most_mentioned(session, candidates))
+        chosen = session.get(m.Person, _most_mentioned(session, candidates))
         if chosen is not None:
             return chosen
-    fuzzy = await fuzzy_matches(session, key, limit=5, cutoff=FUZZY_SUGGEST)
+    fuzzy = fuzzy_matches(session, key, limit=5, cutoff=FUZZY_SUGGEST)
     if fuzzy and fuzzy[0][2] >= FUZZY_ACCEPT and (len(fuzzy) == 1 or fuzzy[0][2] > fuzzy[1][2]):
-        chosen = await session.get(m.Person, fuzzy[0][0])
+        chosen = session.get(m.Person, fuzzy[0][0])
         if chosen is not None:
             return chosen
     raise NotFound(f"No one called {typed.strip()[:80]} in the reports.", suggestions=[name for _, name, _ in fuzzy])

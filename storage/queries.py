@@ -34,7 +34,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from digests.errors import NotFound, UserFacingError
@@ -59,6 +59,7 @@ from digests.views import (
     Stats,
 )
 from storage import models as m
+from storage.db import run_read
 from storage.names import name_key
 from storage.people import fuzzy_matches, prefix_matches, resolve_person
 from storage.schema_extras import DECISION_FTS, DECISION_WORDS_PG
@@ -102,7 +103,7 @@ def tally_label(votes_for: int | None, votes_against: int | None, abstain: int |
 
 
 def _among(
-    session: AsyncSession, column_: ColumnElement[Any] | QueryableAttribute[Any], ids: Sequence[int]
+    session: AsyncSession | Session, column_: ColumnElement[Any] | QueryableAttribute[Any], ids: Sequence[int]
 ) -> ColumnElement[bool]:
     """`column_ IN ids`. On PostgreSQL one array parameter: the same statement text whatever the
     number of ids, so it is prepared and planned once instead of once per list length."""
@@ -122,36 +123,32 @@ _REF_COLUMNS = (
 )
 
 
-async def _report_refs_where(
-    session: AsyncSession, condition: ColumnElement[bool]
-) -> tuple[dict[int, ReportRef], dict[int, str]]:
+def _report_refs_where(session: Session, condition: ColumnElement[bool]) -> tuple[dict[int, ReportRef], dict[int, str]]:
     """References of the reports matching `condition` (in id order), and the body of each one's meeting."""
     stmt = select(*_REF_COLUMNS).outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id).where(condition)
     refs: dict[int, ReportRef] = {}
     bodies: dict[int, str] = {}
-    for rid, title, url, authors, published, day, body in (await session.execute(stmt.order_by(m.Report.id))).tuples():
+    for rid, title, url, authors, published, day, body in session.execute(stmt.order_by(m.Report.id)).tuples():
         refs[rid] = ReportRef(title=title, url=url, authors=tuple(authors or ()), published=published, meeting_date=day)
         if body is not None:
             bodies[rid] = body
     return refs, bodies
 
 
-async def _report_refs_and_bodies(
-    session: AsyncSession, report_ids: Iterable[int]
-) -> tuple[dict[int, ReportRef], dict[int, str]]:
+def _report_refs_and_bodies(session: Session, report_ids: Iterable[int]) -> tuple[dict[int, ReportRef], dict[int, str]]:
     """Each report's reference, and the body of its meeting (for reports that have one)."""
     ids = sorted(set(report_ids))
     if not ids:
         return {}, {}
-    return await _report_refs_where(session, _among(session, m.Report.id, ids))
+    return _report_refs_where(session, _among(session, m.Report.id, ids))
 
 
-async def _report_refs(session: AsyncSession, report_ids: Iterable[int]) -> dict[int, ReportRef]:
-    return (await _report_refs_and_bodies(session, report_ids))[0]
+def _report_refs(session: Session, report_ids: Iterable[int]) -> dict[int, ReportRef]:
+    return (_report_refs_and_bodies(session, report_ids))[0]
 
 
-async def _decision_views(
-    session: AsyncSession,
+def _decision_views(
+    session: Session,
     rows: Sequence[Row[Any]],
     known: tuple[dict[int, ReportRef], dict[int, str]] | None = None,
 ) -> list[DecisionView]:
@@ -173,12 +170,12 @@ async def _decision_views(
     ).order_by(literal_column("name"))
     topics: dict[int, list[str]] = defaultdict(list)
     people: dict[int, list[str]] = defaultdict(list)
-    for kind, owner, name in (await session.execute(names)).tuples():
+    for kind, owner, name in session.execute(names).tuples():
         into = (topics if kind == "t" else people)[owner]
         if name not in into:
             into.append(name)
     # A decision's meeting is its report's (ingest writes both from the same meeting).
-    refs, bodies = known or await _report_refs_and_bodies(session, (row[1] for row in rows))
+    refs, bodies = known or _report_refs_and_bodies(session, (row[1] for row in rows))
     views = []
     for did, rid, _, day, _, section, text_, subject, votes_for, against, abstain, unanimous in rows:
         views.append(
@@ -272,7 +269,7 @@ async def decisions(
     if date_to is not None:
         stmt = stmt.where(day <= date_to)
     if person and person.strip():
-        who = await resolve_person(session, person)
+        who = await session.run_sync(resolve_person, person)
         named = select(m.DecisionPerson.decision_id).where(m.DecisionPerson.person_id == who.id)
         words = search_terms(who.name)
         stmt = stmt.where(key.in_(union(named, decision_words(session, words)) if words else named))
@@ -293,7 +290,9 @@ async def decisions(
     rows = list({row[0]: row for row in found}.values())[:limit]  # one row per decision, newest first
     # Within one meeting, show decisions in report order.
     rows.sort(key=lambda d: (-(d.meeting_date or date.min).toordinal(), d.report_id, d.position))
-    return DecisionList(heading=heading, items=tuple(await _decision_views(session, rows)), filters=tuple(filters))
+    return DecisionList(
+        heading=heading, items=tuple(await session.run_sync(_decision_views, rows)), filters=tuple(filters)
+    )
 
 
 # ---------------------------------------------------------------- people
@@ -301,7 +300,11 @@ async def decisions(
 
 async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
     """Who someone is in the reports: aliases, roles, reports written, mentions, quotes, decisions."""
-    person = await resolve_person(session, name)
+    return await run_read(session, _person_profile, name)
+
+
+def _person_profile(session: Session, name: str) -> PersonProfile:
+    person = resolve_person(session, name)
     pid = person.id
     # Aliases (in alphabetical order) and roles (by start date) in one round trip.
     no_date = literal_column("NULL", type_=m.PersonRole.start_date.type)
@@ -318,13 +321,13 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
     ).order_by(literal_column("part"), literal_column("start_date"), literal_column("label"))
     aliases: list[str] = []
     roles: list[tuple[str, date | None, date | None]] = []
-    for part, label, start, end in (await session.execute(about)).tuples():
+    for part, label, start, end in session.execute(about).tuples():
         if part == 0:
             aliases.append(label)
         else:
             roles.append((label, start, end))
     written_ids = (
-        await session.scalars(
+        session.scalars(
             select(m.ReportAuthor.report_id)
             .join(m.Report, m.Report.id == m.ReportAuthor.report_id)
             .outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
@@ -335,7 +338,7 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
     ).all()
     # report_people carries each report's meeting: counts and latest meeting from one index range.
     mention_count, meetings_count, latest_meeting = (
-        await session.execute(
+        session.execute(
             select(
                 func.coalesce(func.sum(m.ReportPerson.mentions), 0),
                 func.count(func.distinct(m.ReportPerson.meeting_id)),
@@ -345,7 +348,7 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
     ).one()
     # Newest reports first from the same index; each report's few sentences about the person.
     quote_rows = (
-        await session.execute(
+        session.execute(
             select(m.Mention.sentence, m.Mention.report_id, m.ReportPerson.meeting_date)
             .select_from(m.ReportPerson)
             # "+ 0" keeps planners from starting at mentions (all of the person's sentences, then a
@@ -363,7 +366,7 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
     ).tuples()
     quote_list = list(quote_rows)
     decision_rows = (
-        await session.execute(
+        session.execute(
             select(*DECISION_COLUMNS)
             .join(m.DecisionPerson, m.DecisionPerson.decision_id == m.Decision.id)
             .where(m.DecisionPerson.person_id == pid)
@@ -372,7 +375,7 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
         )
     ).all()
     # Every report the profile links to, in one look-up.
-    known = await _report_refs_and_bodies(
+    known = _report_refs_and_bodies(
         session, [*written_ids, *(rid for _, rid, _ in quote_list), *(row[1] for row in decision_rows)]
     )
     refs = known[0]
@@ -385,7 +388,7 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
         meetings_mentioned=int(meetings_count or 0),
         latest_meeting=latest_meeting,
         quotes=tuple(QuoteView(sentence, day, refs[rid]) for sentence, rid, day in quote_list),
-        decisions=tuple(await _decision_views(session, decision_rows, known)),
+        decisions=tuple(_decision_views(session, decision_rows, known)),
     )
 
 
@@ -403,9 +406,9 @@ async def autocomplete_people(session: AsyncSession, prefix: str, *, limit: int 
                 .limit(limit)
             )
             return [Choice(name, name) for name in rows.scalars()]
-        names = [name for _, name in await prefix_matches(session, key, limit=limit)]
+        names = [name for _, name in await session.run_sync(prefix_matches, key, limit=limit)]
         if len(names) < limit:
-            for _, name, _ in await fuzzy_matches(session, key, limit=limit, cutoff=70):
+            for _, name, _ in await session.run_sync(fuzzy_matches, key, limit=limit, cutoff=70):
                 if name not in names:
                     names.append(name)
         return [Choice(name[:100], name[:100]) for name in names[:limit]]
@@ -455,7 +458,7 @@ def _merge_decisions(rows: Sequence[DecisionView]) -> list[MergedDecision]:
 
 
 async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingView:
-    known = await _report_refs_where(session, m.Report.meeting_id == meeting.id)
+    known = await session.run_sync(_report_refs_where, m.Report.meeting_id == meeting.id)
     refs = known[0]
     report_ids = list(refs)
     decision_rows = (
@@ -465,7 +468,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
             .order_by(m.Decision.report_id, m.Decision.position)
         )
     ).all()
-    views = await _decision_views(session, decision_rows, known)
+    views = await session.run_sync(_decision_views, decision_rows, known)
     merged = _merge_decisions(views)
     section_rows = (
         await session.execute(
@@ -572,7 +575,7 @@ async def _summaries(session: AsyncSession, meetings: Sequence[tuple[int, date, 
     for mid, rid in report_rows:
         if mid is not None:
             by_meeting[mid].append(rid)
-    refs = await _report_refs(session, (rid for rids in by_meeting.values() for rid in rids))
+    refs = await session.run_sync(_report_refs, [rid for rids in by_meeting.values() for rid in rids])
     counts = dict(
         (
             await session.execute(
@@ -659,7 +662,7 @@ async def reports(
     stmt = select(m.Report.id).outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
     heading = "Reports"
     if author and author.strip():
-        who = await resolve_person(session, author)
+        who = await session.run_sync(resolve_person, author)
         stmt = stmt.join(m.ReportAuthor, m.ReportAuthor.report_id == m.Report.id).where(
             m.ReportAuthor.person_id == who.id
         )
@@ -678,7 +681,7 @@ async def reports(
         heading += f" in {year}"
     stmt = stmt.order_by(m.Meeting.meeting_date.desc().nulls_last(), m.Report.id.desc()).limit(max(1, min(limit, 500)))
     ids = (await session.scalars(stmt)).all()
-    refs = await _report_refs(session, ids)
+    refs = await session.run_sync(_report_refs, ids)
     return ReportList(heading=heading, items=tuple(refs[rid] for rid in ids))
 
 
@@ -750,7 +753,7 @@ async def search(session: AsyncSession, query: str, *, limit: int = 20) -> Searc
             rows = list((await session.execute(_PG_SEARCH, params)).tuples())
         if rows:
             break
-    refs = await _report_refs(session, (row[1] for row in rows))
+    refs = await session.run_sync(_report_refs, [row[1] for row in rows])
     hits = tuple(
         SearchHit(
             kind=kind,

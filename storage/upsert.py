@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import Connection, FromClause, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 
-def dialect_name(session: AsyncSession) -> str:
+def dialect_name(session: AsyncSession | Session) -> str:
     """ "sqlite" or "postgresql"."""
     return session.get_bind().dialect.name
 
