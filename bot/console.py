@@ -94,7 +94,8 @@ async def answer_line(sessions: async_sessionmaker[AsyncSession], line: str) -> 
     """Answer one typed line; user mistakes come back as a one-line message, not an exception."""
     try:
         command = parse_slash(line)
-        async with sessions.begin() as session:
+        # Read-only: a session with no transaction of its own reads through the SQLite twin (run_read).
+        async with sessions() as session:
             return await answer_command(session, command)
     except UserFacingError as exc:
         return f"error: {exc}"

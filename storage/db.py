@@ -116,12 +116,13 @@ async def run_read(
 ) -> T:
     """`read(sync_session, *args, **kwargs)`: a read-only query function written as plain synchronous code.
 
-    On a SQLite file it runs whole in one worker thread on the synchronous twin, in a snapshot of
-    its own (it sees what is committed, not `session`'s pending writes); elsewhere it runs on
-    `session`'s connection (`AsyncSession.run_sync`).
+    A session that has not begun a transaction (`async with sessions() as session`, as the
+    read-only commands open theirs) on a SQLite file has nothing of its own to see, so `read` runs
+    whole in one worker thread on the synchronous twin, in a snapshot of what is committed. A session
+    inside a transaction reads through it (`AsyncSession.run_sync`), its pending writes included.
     """
     twin = session.info.get(SQLITE_TWIN)
-    if not isinstance(twin, Engine):
+    if not isinstance(twin, Engine) or session.in_transaction():
         return await session.run_sync(read, *args, **kwargs)
 
     def in_thread() -> T:

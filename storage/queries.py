@@ -200,7 +200,7 @@ def _decision_views(
 # ---------------------------------------------------------------- decisions
 
 
-def decision_words(session: AsyncSession, words: Sequence[str]) -> Select[Any]:
+def decision_words(session: AsyncSession | Session, words: Sequence[str]) -> Select[Any]:
     """Ids of decisions whose subject or text has `words` as consecutive whole words (any case).
 
     Uses the decision word index of migration 0002 (FTS5 on SQLite, a GIN tsvector on PostgreSQL).
@@ -215,10 +215,10 @@ def decision_words(session: AsyncSession, words: Sequence[str]) -> Select[Any]:
     return select(m.Decision.id).where(words_pg.op("@@")(query)).correlate(None)
 
 
-async def _many_decisions(session: AsyncSession, ids: Select[Any]) -> bool:
+def _many_decisions(session: Session, ids: Select[Any]) -> bool:
     """True when `ids` holds more than COMMON_WORD_DECISIONS decisions (counted in the word index)."""
     counted = select(func.count()).select_from(ids.limit(COMMON_WORD_DECISIONS + 1).subquery())
-    return int(await session.scalar(counted) or 0) > COMMON_WORD_DECISIONS
+    return int(session.scalar(counted) or 0) > COMMON_WORD_DECISIONS
 
 
 async def decisions(
@@ -237,6 +237,30 @@ async def decisions(
     The person filter matches decisions tied to the person or whose text names them in full; the
     keyword filter matches its words as consecutive whole words of the subject or text, in any case.
     """
+    return await run_read(
+        session,
+        _decisions,
+        year=year,
+        date_from=date_from,
+        date_to=date_to,
+        topic=topic,
+        person=person,
+        query=query,
+        limit=limit,
+    )
+
+
+def _decisions(
+    session: Session,
+    *,
+    year: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    topic: str | None = None,
+    person: str | None = None,
+    query: str | None = None,
+    limit: int = 200,
+) -> DecisionList:
     limit = max(1, min(limit, 1000))
     filters: list[str] = []
     heading = "Decisions"
@@ -254,7 +278,7 @@ async def decisions(
     stmt = select(*DECISION_COLUMNS)
     if topic and topic.strip():
         wanted = topic.strip().lower()
-        topic_ids = list((await session.scalars(select(m.Topic.id).where(func.lower(m.Topic.name) == wanted))).all())
+        topic_ids = list(session.scalars(select(m.Topic.id).where(func.lower(m.Topic.name) == wanted)).all())
         filters.append(f"topic: {topic.strip()}")
         if not topic_ids:
             return DecisionList(heading=heading, items=(), filters=tuple(filters))
@@ -269,7 +293,7 @@ async def decisions(
     if date_to is not None:
         stmt = stmt.where(day <= date_to)
     if person and person.strip():
-        who = await session.run_sync(resolve_person, person)
+        who = resolve_person(session, person)
         named = select(m.DecisionPerson.decision_id).where(m.DecisionPerson.person_id == who.id)
         words = search_terms(who.name)
         stmt = stmt.where(key.in_(union(named, decision_words(session, words)) if words else named))
@@ -279,20 +303,18 @@ async def decisions(
         if not words:
             return DecisionList(heading=heading, items=(), filters=(*filters, f"query: {query.strip()}"))
         matching = decision_words(session, words)
-        if dialect_name(session) == "sqlite" and await _many_decisions(session, matching):
+        if dialect_name(session) == "sqlite" and _many_decisions(session, matching):
             # SQLite cannot tell a common word from a rare one: looking every match up and sorting
             # costs more than walking the newest decisions until the page is full ("+ 0" steers it).
             stmt = stmt.where((key + 0).in_(matching))
         else:
             stmt = stmt.where(key.in_(matching))
         filters.append(f"query: {query.strip()}")
-    found = (await session.execute(stmt.order_by(day.desc(), key.desc()).limit(fetch))).all()
+    found = session.execute(stmt.order_by(day.desc(), key.desc()).limit(fetch)).all()
     rows = list({row[0]: row for row in found}.values())[:limit]  # one row per decision, newest first
     # Within one meeting, show decisions in report order.
     rows.sort(key=lambda d: (-(d.meeting_date or date.min).toordinal(), d.report_id, d.position))
-    return DecisionList(
-        heading=heading, items=tuple(await session.run_sync(_decision_views, rows)), filters=tuple(filters)
-    )
+    return DecisionList(heading=heading, items=tuple(_decision_views(session, rows)), filters=tuple(filters))
 
 
 # ---------------------------------------------------------------- people
@@ -394,11 +416,15 @@ def _person_profile(session: Session, name: str) -> PersonProfile:
 
 async def autocomplete_people(session: AsyncSession, prefix: str, *, limit: int = 25) -> list[Choice]:
     """Names for `/who` autocomplete: prefix, surname and typo tolerant; [] on any error."""
+    return await run_read(session, _autocomplete_people, prefix, limit=limit)
+
+
+def _autocomplete_people(session: Session, prefix: str, *, limit: int = 25) -> list[Choice]:
     try:
         limit = max(1, min(limit, 25))
         key = name_key(prefix)
         if not key:
-            rows = await session.execute(
+            rows = session.execute(
                 select(m.Person.name)
                 .join(m.ReportPerson, m.ReportPerson.person_id == m.Person.id)
                 .group_by(m.Person.id, m.Person.name)
@@ -406,9 +432,9 @@ async def autocomplete_people(session: AsyncSession, prefix: str, *, limit: int 
                 .limit(limit)
             )
             return [Choice(name, name) for name in rows.scalars()]
-        names = [name for _, name in await session.run_sync(prefix_matches, key, limit=limit)]
+        names = [name for _, name in prefix_matches(session, key, limit=limit)]
         if len(names) < limit:
-            for _, name, _ in await session.run_sync(fuzzy_matches, key, limit=limit, cutoff=70):
+            for _, name, _ in fuzzy_matches(session, key, limit=limit, cutoff=70):
                 if name not in names:
                     names.append(name)
         return [Choice(name[:100], name[:100]) for name in names[:limit]]
@@ -457,21 +483,21 @@ def _merge_decisions(rows: Sequence[DecisionView]) -> list[MergedDecision]:
     return merged
 
 
-async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingView:
-    known = await session.run_sync(_report_refs_where, m.Report.meeting_id == meeting.id)
+def _meeting_view(session: Session, meeting: m.Meeting) -> MeetingView:
+    known = _report_refs_where(session, m.Report.meeting_id == meeting.id)
     refs = known[0]
     report_ids = list(refs)
     decision_rows = (
-        await session.execute(
+        session.execute(
             select(*DECISION_COLUMNS)
             .where(_among(session, m.Decision.report_id, report_ids))
             .order_by(m.Decision.report_id, m.Decision.position)
         )
     ).all()
-    views = await session.run_sync(_decision_views, decision_rows, known)
+    views = _decision_views(session, decision_rows, known)
     merged = _merge_decisions(views)
     section_rows = (
-        await session.execute(
+        session.execute(
             select(m.Section.heading, m.Section.text)
             .where(_among(session, m.Section.report_id, report_ids))
             .order_by(m.Section.report_id, m.Section.position)
@@ -479,7 +505,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
     ).tuples()
     points = key_points(list(section_rows))
     people = (
-        await session.scalars(
+        session.scalars(
             select(m.Person.name)
             .join(m.ReportPerson, m.ReportPerson.person_id == m.Person.id)
             .where(_among(session, m.ReportPerson.report_id, report_ids))
@@ -489,7 +515,7 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
         )
     ).all()
     topics = (
-        await session.scalars(
+        session.scalars(
             select(m.Topic.name)
             .join(m.ReportTopic, m.ReportTopic.topic_id == m.Topic.id)
             .where(_among(session, m.ReportTopic.report_id, report_ids))
@@ -508,15 +534,15 @@ async def _meeting_view(session: AsyncSession, meeting: m.Meeting) -> MeetingVie
     )
 
 
-async def _nearest_dates(session: AsyncSession, day: date, *, count: int = 5) -> list[date]:
+def _nearest_dates(session: Session, day: date, *, count: int = 5) -> list[date]:
     has_reports = exists().where(m.Report.meeting_id == m.Meeting.id)
-    before = await session.scalars(
+    before = session.scalars(
         select(m.Meeting.meeting_date)
         .where(m.Meeting.meeting_date < day, has_reports)
         .order_by(m.Meeting.meeting_date.desc())
         .limit(count)
     )
-    after = await session.scalars(
+    after = session.scalars(
         select(m.Meeting.meeting_date)
         .where(m.Meeting.meeting_date > day, has_reports)
         .order_by(m.Meeting.meeting_date)
@@ -528,15 +554,19 @@ async def _nearest_dates(session: AsyncSession, day: date, *, count: int = 5) ->
 
 async def meeting(session: AsyncSession, day: date, body: str | None = None) -> MeetingView:
     """Every report of the meeting on `day` merged; NotFound with the nearest meeting dates."""
+    return await run_read(session, _meeting, day, body)
+
+
+def _meeting(session: Session, day: date, body: str | None = None) -> MeetingView:
     stmt = select(m.Meeting).where(m.Meeting.meeting_date == day, exists().where(m.Report.meeting_id == m.Meeting.id))
     if body and body.strip():
         stmt = stmt.where(func.lower(m.Meeting.body) == body.strip().lower())
-    found = (await session.scalars(stmt.order_by(m.Meeting.id))).all()
+    found = session.scalars(stmt.order_by(m.Meeting.id)).all()
     if not found:
-        near = await _nearest_dates(session, day)
+        near = _nearest_dates(session, day)
         raise NotFound(f"No meeting on {day.isoformat()} in the reports.", suggestions=[d.isoformat() for d in near])
     chosen = next((mt for mt in found if mt.body == "Labour NEC"), found[0])
-    return await _meeting_view(session, chosen)
+    return _meeting_view(session, chosen)
 
 
 async def meeting_by_id(session: AsyncSession, meeting_id: int) -> MeetingView:
@@ -544,7 +574,7 @@ async def meeting_by_id(session: AsyncSession, meeting_id: int) -> MeetingView:
     found = await session.get(m.Meeting, meeting_id)
     if found is None:
         raise NotFound(f"No meeting with id {meeting_id}.")
-    return await _meeting_view(session, found)
+    return await session.run_sync(_meeting_view, found)
 
 
 async def meetings_ingested_after(session: AsyncSession, after: datetime | None) -> list[tuple[int, date, datetime]]:
@@ -562,10 +592,10 @@ async def meetings_ingested_after(session: AsyncSession, after: datetime | None)
     return [(mid, day, ts) for mid, day, ts in rows]
 
 
-async def _summaries(session: AsyncSession, meetings: Sequence[tuple[int, date, str]]) -> list[MeetingSummary]:
+def _summaries(session: Session, meetings: Sequence[tuple[int, date, str]]) -> list[MeetingSummary]:
     ids = [mid for mid, _, _ in meetings]
     report_rows = (
-        await session.execute(
+        session.execute(
             select(m.Report.meeting_id, m.Report.id)
             .where(_among(session, m.Report.meeting_id, ids))
             .order_by(m.Report.id)
@@ -575,10 +605,10 @@ async def _summaries(session: AsyncSession, meetings: Sequence[tuple[int, date, 
     for mid, rid in report_rows:
         if mid is not None:
             by_meeting[mid].append(rid)
-    refs = await session.run_sync(_report_refs, [rid for rids in by_meeting.values() for rid in rids])
+    refs = _report_refs(session, [rid for rids in by_meeting.values() for rid in rids])
     counts = dict(
         (
-            await session.execute(
+            session.execute(
                 select(m.Decision.meeting_id, func.count())
                 .where(_among(session, m.Decision.meeting_id, ids))
                 .group_by(m.Decision.meeting_id)
@@ -600,19 +630,27 @@ async def _summaries(session: AsyncSession, meetings: Sequence[tuple[int, date, 
 
 async def latest(session: AsyncSession, limit: int = 10) -> MeetingList:
     """The most recent meetings that have at least one report."""
+    return await run_read(session, _latest, limit)
+
+
+def _latest(session: Session, limit: int = 10) -> MeetingList:
     rows = (
-        await session.execute(
+        session.execute(
             select(m.Meeting.id, m.Meeting.meeting_date, m.Meeting.body)
             .where(exists().where(m.Report.meeting_id == m.Meeting.id))
             .order_by(m.Meeting.meeting_date.desc(), m.Meeting.id.desc())
             .limit(max(1, min(limit, 100)))
         )
     ).tuples()
-    return MeetingList(heading="Latest meetings", items=tuple(await _summaries(session, list(rows))))
+    return MeetingList(heading="Latest meetings", items=tuple(_summaries(session, list(rows))))
 
 
 async def autocomplete_meetings(session: AsyncSession, prefix: str, *, limit: int = 25) -> list[Choice]:
     """Meeting dates for `/meeting` autocomplete ("march 2022", "2013", "2022-03-2"); [] on any error."""
+    return await run_read(session, _autocomplete_meetings, prefix, limit=limit)
+
+
+def _autocomplete_meetings(session: Session, prefix: str, *, limit: int = 25) -> list[Choice]:
     try:
         limit = max(1, min(limit, 25))
         typed = " ".join(prefix.split()).lower()
@@ -629,7 +667,7 @@ async def autocomplete_meetings(session: AsyncSession, prefix: str, *, limit: in
         elif year_match:
             year = int(year_match[1])
             stmt = stmt.where(m.Meeting.meeting_date >= date(year, 1, 1), m.Meeting.meeting_date <= date(year, 12, 31))
-        rows = list((await session.execute(stmt.order_by(m.Meeting.meeting_date.desc()).limit(200))).tuples())
+        rows = list(session.execute(stmt.order_by(m.Meeting.meeting_date.desc()).limit(200)).tuples())
         if year_match and not month:
             rows = [row for row in rows if row[1].isoformat().startswith(typed)] or rows
         elif typed and month is None and not year_match:
@@ -640,7 +678,7 @@ async def autocomplete_meetings(session: AsyncSession, prefix: str, *, limit: in
                 for row in rows
                 if all(w in f"{row[1].isoformat()} {row[1].strftime('%B %Y').lower()} {row[2].lower()}" for w in words)
             ]
-        summaries = await _summaries(session, rows[:limit])
+        summaries = _summaries(session, rows[:limit])
         choices = []
         for summary in summaries:
             n = len(summary.reports)
@@ -659,10 +697,14 @@ async def reports(
     session: AsyncSession, *, author: str | None = None, year: int | None = None, limit: int = 100
 ) -> ReportList:
     """Reports newest meeting first, by author and/or meeting year."""
+    return await run_read(session, _reports, author=author, year=year, limit=limit)
+
+
+def _reports(session: Session, *, author: str | None = None, year: int | None = None, limit: int = 100) -> ReportList:
     stmt = select(m.Report.id).outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
     heading = "Reports"
     if author and author.strip():
-        who = await session.run_sync(resolve_person, author)
+        who = resolve_person(session, author)
         stmt = stmt.join(m.ReportAuthor, m.ReportAuthor.report_id == m.Report.id).where(
             m.ReportAuthor.person_id == who.id
         )
@@ -680,8 +722,8 @@ async def reports(
         )
         heading += f" in {year}"
     stmt = stmt.order_by(m.Meeting.meeting_date.desc().nulls_last(), m.Report.id.desc()).limit(max(1, min(limit, 500)))
-    ids = (await session.scalars(stmt)).all()
-    refs = await session.run_sync(_report_refs, ids)
+    ids = session.scalars(stmt).all()
+    refs = _report_refs(session, ids)
     return ReportList(heading=heading, items=tuple(refs[rid] for rid in ids))
 
 
@@ -731,6 +773,10 @@ async def search(session: AsyncSession, query: str, *, limit: int = 20) -> Searc
     Every word must match; when nothing does, any word may. Text without words gives no hits. Only
     the newest SEARCH_RECENT matching passages are ranked.
     """
+    return await run_read(session, _search, query, limit=limit)
+
+
+def _search(session: Session, query: str, *, limit: int = 20) -> SearchResults:
     terms = search_terms(query)
     limit = max(1, min(limit, 100))
     if not terms:
@@ -745,15 +791,15 @@ async def search(session: AsyncSession, query: str, *, limit: int = 20) -> Searc
                 "recent": SEARCH_RECENT,
                 "limit": limit,
             }
-            rows = list((await session.execute(_SQLITE_SEARCH, params)).tuples())
+            rows = list(session.execute(_SQLITE_SEARCH, params).tuples())
         else:
             # websearch_to_tsquery never raises; the terms are plain words, joined by "or" for any-term.
             joined = (" or " if any_term else " ").join(terms)
             params = {"query": joined, "recent": SEARCH_RECENT, "limit": limit}
-            rows = list((await session.execute(_PG_SEARCH, params)).tuples())
+            rows = list(session.execute(_PG_SEARCH, params).tuples())
         if rows:
             break
-    refs = await session.run_sync(_report_refs, [row[1] for row in rows])
+    refs = _report_refs(session, [row[1] for row in rows])
     hits = tuple(
         SearchHit(
             kind=kind,
@@ -772,25 +818,28 @@ async def search(session: AsyncSession, query: str, *, limit: int = 20) -> Searc
 
 async def stats(session: AsyncSession) -> Stats:
     """Counts of everything stored, and the latest meeting date."""
+    return await run_read(session, _stats)
 
-    async def count(model: Any) -> int:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
-    latest_day = await session.scalar(
+def _stats(session: Session) -> Stats:
+    def count(model: Any) -> int:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+    latest_day = session.scalar(
         select(func.max(m.Meeting.meeting_date)).where(exists().where(m.Report.meeting_id == m.Meeting.id))
     )
     return Stats(
-        reports=await count(m.Report),
+        reports=count(m.Report),
         meetings=int(
-            await session.scalar(
+            session.scalar(
                 select(func.count(func.distinct(m.Report.meeting_id))).where(m.Report.meeting_id.is_not(None))
             )
             or 0
         ),
-        decisions=await count(m.Decision),
-        people=await count(m.Person),
-        sources=await count(m.Source),
-        subscriptions=await count(m.Subscription),
+        decisions=count(m.Decision),
+        people=count(m.Person),
+        sources=count(m.Source),
+        subscriptions=count(m.Subscription),
         latest_meeting=latest_day,
     )
 

@@ -256,3 +256,30 @@ async def test_postgresql_plans_each_query_with_its_values(db: Database) -> None
         pytest.skip("plan_cache_mode is a PostgreSQL setting")
     async with db.sessions.begin() as session:
         assert await session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+
+
+async def test_read_only_sessions_answer_the_same_and_on_sqlite_leave_the_event_loop_connection_alone(
+    db: Database,
+) -> None:
+    from sqlalchemy import event
+
+    await seed(db)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    async with db.sessions.begin() as session:
+        inside = await queries.person_profile(session, "Tomas Varga")
+        inside_meeting = await queries.meeting(session, date(2025, 1, 14))
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db.sessions() as session:
+            fresh = await queries.person_profile(session, "Tomas Varga")
+            fresh_meeting = await queries.meeting(session, date(2025, 1, 14))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert (fresh, fresh_meeting) == (inside, inside_meeting)
+    assert fresh.reports_written or fresh.quotes
+    # SQLite: the whole look-up ran in a worker thread on the synchronous twin, not through aiosqlite.
+    assert (len(statements) == 0) == (db.dialect == "sqlite")

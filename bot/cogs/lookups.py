@@ -78,7 +78,7 @@ class Lookups(commands.Cog):
         one_year = single_year(year) if year is not None else None
         start = date_from or (year.start if year is not None and one_year is None else None)
         end = date_to or (year.end if year is not None and one_year is None else None)
-        async with self.bot.sessions.begin() as session:
+        async with self.bot.sessions() as session:
             view = await queries.decisions(
                 session, year=one_year, date_from=start, date_to=end, topic=topic, person=person, query=query
             )
@@ -88,7 +88,7 @@ class Lookups(commands.Cog):
     @app_commands.describe(name="Start typing a name")
     async def who(self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]) -> None:
         await defer(interaction)
-        async with self.bot.sessions.begin() as session:
+        async with self.bot.sessions() as session:
             view = await queries.person_profile(session, name)
         await send_pages(interaction, render_embed.person(view))
 
@@ -100,7 +100,7 @@ class Lookups(commands.Cog):
     @app_commands.describe(date="The meeting's date; type a month or year to see the meetings in it")
     async def meeting(self, interaction: discord.Interaction[Any], date: MeetingDate) -> None:
         await defer(interaction)
-        async with self.bot.sessions.begin() as session:
+        async with self.bot.sessions() as session:
             view = await queries.meeting(session, date)
         await send_pages(interaction, render_embed.meeting(view))
 
@@ -113,7 +113,7 @@ class Lookups(commands.Cog):
     @app_commands.command(name="latest", description="The most recent NEC meetings and their reports")
     async def latest(self, interaction: discord.Interaction[Any]) -> None:
         await defer(interaction)
-        async with self.bot.sessions.begin() as session:
+        async with self.bot.sessions() as session:
             view = await queries.latest(session, limit=10)
         await send_pages(interaction, render_embed.meetings(view))
 
@@ -122,7 +122,7 @@ class Lookups(commands.Cog):
     @app_commands.checks.cooldown(4, 20.0, key=per_member)
     async def search(self, interaction: discord.Interaction[Any], query: app_commands.Range[str, 1, 200]) -> None:
         await defer(interaction)
-        async with self.bot.sessions.begin() as session:
+        async with self.bot.sessions() as session:
             view = await queries.search(session, query, limit=20)
         await send_pages(interaction, render_embed.search(view))
 
@@ -135,7 +135,7 @@ class Lookups(commands.Cog):
         year: app_commands.Range[int, 1900, 2100] | None = None,
     ) -> None:
         await defer(interaction)
-        async with self.bot.sessions.begin() as session:
+        async with self.bot.sessions() as session:
             view = await queries.reports(session, author=author, year=year, limit=100)
         await send_pages(interaction, render_embed.reports(view))
 
@@ -148,7 +148,7 @@ class Lookups(commands.Cog):
     @app_commands.command(name="about", description="What NEC Digest is, what it holds and where it reads from")
     async def about(self, interaction: discord.Interaction[Any]) -> None:
         await defer(interaction)
-        async with self.bot.sessions.begin() as session:
+        async with self.bot.sessions() as session:
             stats = await queries.stats(session)
         await send_pages(interaction, render_embed.about(stats, (), version()))
 

@@ -27,7 +27,7 @@ from storage import queries
 
 def _run(query: Callable[[AsyncSession], Awaitable[Any]], render: Callable[[Any], str]) -> int:
     async def work(sessions: Any) -> Any:
-        async with sessions.begin() as session:
+        async with sessions() as session:  # read-only: see storage.db.run_read
             return await query(session)
 
     print(render(run_with_sessions(work)))

@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     async def work(sessions: async_sessionmaker[AsyncSession]) -> Stats:
-        async with sessions.begin() as session:
+        async with sessions() as session:  # read-only: see storage.db.run_read
             return await queries.stats(session)
 
     print(render_stats(run_with_sessions(work)))
