@@ -10,6 +10,8 @@ import hashlib
 import heapq
 import re
 import zlib
+from itertools import accumulate, count
+from operator import add
 
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 128
@@ -17,10 +19,21 @@ SKETCH_SIZE = 128
 # cheaper to compute than the unprefixed version 1's 64-bit BLAKE2b ones).
 SKETCH_VERSION = "2"
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Characters common in reports that are never part of a word: blanked, they leave most reports ASCII.
+_NON_WORD_CHARACTERS = "\u00a0’‘“”–—…•£€"
+# ASCII bytes that `_WORD` does not match, as spaces.
+_ASCII_NON_WORD_AS_SPACE = bytes(b if chr(b).isalnum() or chr(b) == "_" else 32 for b in range(128)) + bytes(128)
 
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens of `text`."""
+    plain = text
+    for character in _NON_WORD_CHARACTERS:
+        if character in plain:
+            plain = plain.replace(character, " ")
+    if plain.isascii():
+        # The same tokens as `_WORD` finds, at a quarter of the instructions: byte translation and a split.
+        return plain.lower().encode("ascii").translate(_ASCII_NON_WORD_AS_SPACE).decode("ascii").split()
     return _WORD.findall(text.lower())
 
 
@@ -36,11 +49,16 @@ def body_hash(text: str) -> str:
 
 def _shingle_hashes_of(tokens: list[str]) -> set[int]:
     if len(tokens) < SHINGLE_WORDS:
-        shingles = [" ".join(tokens)] if tokens else []
-    else:
-        shingles = [" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)]
+        return {zlib.crc32(" ".join(tokens).encode("utf-8"))} if tokens else set()
+    # Each shingle is a slice of the joined text's UTF-8 bytes (tokens hold no space, so the spaces are
+    # exactly the separators): the bytes that joining and encoding its five words would give, without a
+    # join and an encode per shingle (a fifth fewer instructions).
+    joined = " ".join(tokens)
+    data = joined.encode("utf-8")
+    sizes = map(len, tokens) if len(data) == len(joined) else map(len, map(str.encode, tokens))
+    starts = list(map(add, accumulate(sizes, initial=0), count()))  # byte offset of each token; then the end + 1
     crc32 = zlib.crc32
-    return {crc32(s.encode("utf-8")) for s in shingles}
+    return {crc32(data[start : after - 1]) for start, after in zip(starts, starts[SHINGLE_WORDS:], strict=False)}
 
 
 def _shingle_hashes(text: str) -> set[int]:

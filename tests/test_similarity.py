@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
+import zlib
 
-from storage.similarity import estimate_jaccard, jaccard, signature
+from storage.similarity import _NON_WORD_CHARACTERS, _shingle_hashes_of, estimate_jaccard, jaccard, signature, words
 
 WORDS = [
     "membership",
@@ -57,3 +59,20 @@ def test_sketch_is_the_same_in_another_process() -> None:
     code = f"from storage.similarity import signature; print(signature({text!r}))"
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert other == signature(text)
+
+
+def test_words_and_shingles_match_their_plain_definitions() -> None:
+    """The fast paths (blanked punctuation, byte offsets) give the tokens of `\\w+` on the lower-cased text
+    and the CRC-32 of each five joined words, also for text that stays non-ASCII."""
+    pieces = ["Eastmere", "NEC", "x_y", "42", "İstanbul", "ΟΔΟΣ’Α", "café", "½", "ﬁnance", "中文", "a–b", "“q”"]
+    pieces += [*_NON_WORD_CHARACTERS, " ", "\n", "-", "'", "£5"]
+    rng = random.Random(12)
+    for _ in range(300):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        if rng.random() < 0.5:
+            text = "".join(c for c in text if c.isascii() or c in _NON_WORD_CHARACTERS)
+        tokens = words(text)
+        assert tokens == re.findall(r"\w+", text.lower()), text
+        shingles = {" ".join(tokens[i : i + 5]) for i in range(len(tokens) - 4)} or {" ".join(tokens)}
+        assert _shingle_hashes_of(tokens) == ({zlib.crc32(s.encode()) for s in shingles} if tokens else set())
+    assert not any(re.fullmatch(r"\w", c) for c in _NON_WORD_CHARACTERS)
