@@ -31,13 +31,15 @@ log = logging.getLogger(__name__)
 
 MAX_SENTENCES = 5
 _LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
-# A word, and the single space after it when the next word follows right on (`_runs` needs both).
+# A word, and the single space after it when the next word follows right on: what `_runs` reads (through
+# `_name_chain`, which finds the same words), and what the tests' word-by-word scan of `_runs` uses.
 _WORD_AND_GAP = re.compile(rf"([{_LETTERS}][{_LETTERS}'’\-]*)([ \u00a0](?=[{_LETTERS}]))?")
 _POSSESSIVE_ENDINGS = ("'s", "’s", "'", "’")
 _POSSESSIVE_S = ("'s", "’s")
 # The capitals of `_UPPER_START` as a set: one membership test per word instead of a regex call.
 _CAPITALS = frozenset(chr(c) for c in [*range(ord("A"), ord("Z") + 1), *range(0xC0, 0xD7), *range(0xD8, 0xDF)])
-_UPPER_START = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_CAPITAL_LETTERS = "A-ZÀ-ÖØ-Þ"
+_UPPER_START = re.compile(rf"[{_CAPITAL_LETTERS}]")
 _LETTER = re.compile(rf"[{_LETTERS}]")
 _NAME_TOKEN = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:['’\-][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)*")
 _PEERAGE_TITLES = frozenset({"Lord", "Baroness", "Lady", "Dame", "Sir"})
@@ -83,6 +85,8 @@ class Vocabulary:
     person_verbs: frozenset[str]
     surname_words: frozenset[str]
     stop_phrase_words: int
+    name_chain: re.Pattern[str]  # see `_name_chain`
+    run_breakers: frozenset[str]  # words at which `_split_run` splits a run or takes a word off it
 
 
 @lru_cache(maxsize=1)
@@ -90,18 +94,21 @@ def vocabulary() -> Vocabulary:
     """The name vocabulary from the package data, with the knowledge base's first names added."""
     raw = json.loads(resources.files("digests.data").joinpath("names.json").read_text(encoding="utf-8"))
     kb_given = {name.split()[0] for name in knowledge_base().known_names() if " " in name}
+    titles_before = frozenset(t.rstrip(".") for t in raw["titles_before"])
     return Vocabulary(
         given_names=common_given_names() | kb_given,
         non_name_words=frozenset(raw["non_name_words"]),
         organisation_words=frozenset(w.casefold() for w in raw["organisation_words"]),
         stop_phrases=frozenset(_fold(p) for p in raw["stop_phrases"]),
         stop_phrase_starts=frozenset(_fold(p).split()[0] for p in raw["stop_phrases"] if _fold(p)),
-        titles_before=frozenset(t.rstrip(".") for t in raw["titles_before"]),
+        titles_before=titles_before,
         titles_after=frozenset(raw["titles_after"]),
         particles=frozenset(raw["particles"]),
         person_verbs=frozenset(raw["person_verbs"]),
         surname_words=frozenset(raw["surname_words"]),
         stop_phrase_words=max((len(_fold(p).split()) for p in raw["stop_phrases"]), default=0),
+        name_chain=_name_chain(raw["particles"]),
+        run_breakers=frozenset([*titles_before, *raw["titles_after"], *raw["non_name_words"], *raw["particles"], "of"]),
     )
 
 
@@ -126,57 +133,80 @@ def _runs(sentence: str, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
     Each run comes with the word right after it (when only a space separates them), so a reporting verb
     ("Tom Lillywhite presented") can show that the run names a person. A possessive ("Tom's") ends a run.
     """
-    # Speed: a word in lower case with no run open starts nothing and ends nothing (what the loop knew about
-    # the words before it no longer matters), so between runs the search jumps to the next capitalised word.
-    start = _next_capitalised_word(sentence, 0)
-    while start >= 0:
-        run: list[str] = []
-        closed = False
-        contiguous = False  # whether a single space (or no-break space) separates this word from the one before
-        for m in _WORD_AND_GAP.finditer(sentence, start):
-            word, gap = m.groups("")
-            capital = word[0] in _CAPITALS
-            if not run and not capital:
-                start = _next_capitalised_word(sentence, m.end())
-                break
-            possessive = len(word) > 2 and word.endswith(_POSSESSIVE_ENDINGS)
-            if possessive:
-                word = word[:-2] if word.endswith(_POSSESSIVE_S) else word[:-1]
-            text = word.strip("-")
-            inside = text in vocab.particles or (text == "of" and bool(run) and run[0] in _PEERAGE_TITLES)
-            if run and contiguous and not closed and (capital or inside):
-                run.append(text)
-            else:
-                if run:
-                    yield run, text if contiguous and not closed else ""
-                run, closed = ([text], False) if capital else ([], False)
-            if possessive and run:
-                closed = True
-            contiguous = bool(gap)
+    # Speed: runs lie inside chains of capitalised words and particles one space apart, which the regex
+    # engine finds without a Python step per word; only the chain's few words go through the loop below.
+    pos = 0
+    while (chain := vocab.name_chain.search(sentence, pos)) is not None:
+        start = chain.start()
+        if start and sentence[start - 1] in _WORD_INNER and not _starts_word(sentence, start):
+            pos = chain.end("first")  # a capital inside a word ("ex-Labour"): no run starts in that word
+            continue
+        pos = chain.end()
+        yield from _chain_runs(chain.group("words").split(), chain.group("following"), vocab)
+
+
+def _chain_runs(words: list[str], following: str | None, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
+    """The runs in a chain of words one space apart, given the word right after the chain (if any)."""
+    run: list[str] = []
+    closed = False  # after a possessive: the run is over even if a capitalised word follows
+    for word in words:
+        text, possessive = _word_text(word) if word[-1] in _MARKED_ENDINGS else (word, False)
+        capital = word[0] in _CAPITALS
+        if run and not closed and (capital or text in vocab.particles or (text == "of" and run[0] in _PEERAGE_TITLES)):
+            run.append(text)
         else:
             if run:
-                yield run, ""
-            return
+                yield run, "" if closed else text
+            run, closed = ([text], False) if capital else ([], False)
+        if possessive and run:
+            closed = True
+    if run:
+        yield run, _word_text(following)[0] if following and not closed else ""
+
+
+# The last characters of the words that `_word_text` changes.
+_MARKED_ENDINGS = frozenset("'’s-")
+
+
+def _word_text(word: str) -> tuple[str, bool]:
+    """A word without its possessive ending and trailing hyphens, and whether it had that ending."""
+    possessive = len(word) > 2 and word.endswith(_POSSESSIVE_ENDINGS)
+    if possessive:
+        word = word[:-2] if word.endswith(_POSSESSIVE_S) else word[:-1]
+    return word.strip("-"), possessive
 
 
 # Characters that continue a word of `_WORD_AND_GAP` without being able to start one.
 _WORD_INNER = frozenset("'’-")
 
 
-def _next_capitalised_word(sentence: str, pos: int) -> int:
-    """Where the next word of `_WORD_AND_GAP` from `pos` on that opens with a capital starts, or -1.
+def _starts_word(sentence: str, pos: int) -> bool:
+    """Whether a word of `_WORD_AND_GAP` starts at `pos` (a letter there assumed).
 
     A word starts at the first letter of a stretch of letters, apostrophes and hyphens: a capital after a
     letter in such a stretch ("McDonald", "O'Brien") is inside a word, not at its start.
     """
-    while (m := _UPPER_START.search(sentence, pos)) is not None:
-        before = m.start() - 1
-        while before >= 0 and sentence[before] in _WORD_INNER:
-            before -= 1
-        if before < 0 or not _LETTER.match(sentence[before]):
-            return m.start()
-        pos = m.end()
-    return -1
+    before = pos - 1
+    while before >= 0 and sentence[before] in _WORD_INNER:
+        before -= 1
+    return before < 0 or not _LETTER.match(sentence[before])
+
+
+def _name_chain(particles: Iterable[str]) -> re.Pattern[str]:
+    """Capitalised words and words that are particles (or "of"), one space or no-break space apart, and the
+    word right after them: every run of `_runs` lies in one such chain. A particle word may end in hyphens
+    and a possessive, which `_word_text` takes off; more words may match than can join a run, none fewer.
+    """
+    inner = rf"[{_LETTERS}'’\-]"
+    capitalised = rf"[{_CAPITAL_LETTERS}]{inner}*+"
+    particle = rf"(?:{alternation_by_first_character(sorted({*particles, 'of'}))})-*+(?:['’]s?)?(?!{inner})"
+    # The first capital is matched before the look back at the letter ahead of it, so that the engine can
+    # skip from capital to capital instead of trying the whole pattern at every character.
+    first = rf"[{_CAPITAL_LETTERS}](?<![{_LETTERS}].){inner}*+"
+    return re.compile(
+        rf"(?P<words>(?P<first>{first})(?:[ \u00a0](?:{capitalised}|{particle}))*+)"
+        rf"(?:[ \u00a0](?P<following>[{_LETTERS}]{inner}*+))?"
+    )
 
 
 @remembered_in_parse
@@ -189,17 +219,23 @@ def name_candidates(sentence: str) -> list[NameCandidate]:
             run = run[:-1]
         if not run:
             continue
-        if any(t.casefold() in vocab.organisation_words for t in run):
+        surface = " ".join(run)
+        # Folded all at once: run words hold no space, and case folding neither makes nor needs one.
+        if not vocab.organisation_words.isdisjoint(surface.casefold().split(" ")):
             continue
-        if _has_stop_phrase(run, vocab):
+        if _has_stop_phrase(surface, vocab):
             continue
-        out.extend(_split_run(run, next_word, vocab))
+        if vocab.run_breakers.isdisjoint(run) and not any(map(str.isupper, run)):
+            # The usual run: nothing to split off, so one candidate of all its words.
+            out.append(NameCandidate(surface, run, None, None, next_word))
+        else:
+            out.extend(_split_run(run, next_word, vocab))
     return out
 
 
-def _has_stop_phrase(run: list[str], vocab: Vocabulary) -> bool:
+def _has_stop_phrase(surface: str, vocab: Vocabulary) -> bool:
     """Whether some stretch of the run is a known non-person name (set lookups: runs are short)."""
-    folded = [t.replace("’", "'").casefold() for t in run]  # `_fold` of a word: run words hold no space or "&"
+    folded = surface.replace("’", "'").casefold().split(" ")  # `_fold` of each word: they hold no space or "&"
     if vocab.stop_phrase_starts.isdisjoint(folded):
         return False  # the usual case: no word of the run can start a stop phrase
     longest = min(len(folded), vocab.stop_phrase_words)

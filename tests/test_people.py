@@ -86,6 +86,7 @@ def _runs_word_by_word(sentence: str) -> list[tuple[list[str], str]]:
 def test_the_name_run_scan_finds_what_a_word_by_word_scan_finds() -> None:
     pieces = ["Perpetua", "Quill", "quill", "de", "of", "Lord", "McDonald", "O'Brien", "o'Brien", "-Quill", "’s", "'s"]
     pieces += [" ", " ", "\u00a0", "  ", ", ", "-", "'", "’", "x", "É", "élan", "Ørsted", "1", "."]
+    pieces += ["de-", "de's", "del", "della", "Van", "of-", "ofs", "of's", "A's", "Sir", "ex-Quill", "d'", "×A", "þ"]
     rng = random.Random(3)
     vocab = people_module.vocabulary()
     for _ in range(4000):
