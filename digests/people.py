@@ -150,7 +150,7 @@ def _chain_runs(words: list[str], following: str | None, vocab: Vocabulary) -> I
     run: list[str] = []
     closed = False  # after a possessive: the run is over even if a capitalised word follows
     for word in words:
-        text, possessive = _word_text(word) if word[-1] in _MARKED_ENDINGS else (word, False)
+        text, possessive = _word_text(word)
         capital = word[0] in _CAPITALS
         if run and not closed and (capital or text in vocab.particles or (text == "of" and run[0] in _PEERAGE_TITLES)):
             run.append(text)
@@ -170,6 +170,8 @@ _MARKED_ENDINGS = frozenset("'’s-")
 
 def _word_text(word: str) -> tuple[str, bool]:
     """A word without its possessive ending and trailing hyphens, and whether it had that ending."""
+    if word[-1] not in _MARKED_ENDINGS:
+        return word, False  # most words: one test instead of two suffix tests and a strip
     possessive = len(word) > 2 and word.endswith(_POSSESSIVE_ENDINGS)
     if possessive:
         word = word[:-2] if word.endswith(_POSSESSIVE_S) else word[:-1]
@@ -436,9 +438,13 @@ def extract_people(
 
     # Pass 1: full names and knowledge-base aliases.
     singles: list[tuple[NameCandidate, str]] = []
+    full_names: dict[tuple[str, str | None, str | None, str], str | None] = {}  # a name recurs in many sentences
     for sentence in sentences:
         for cand in name_candidates(sentence):
-            name = full_name(cand, kb, vocab)
+            seen_as = (cand.surface, cand.title, cand.post_title, cand.next_word)  # (the surface holds the tokens)
+            if seen_as not in full_names:
+                full_names[seen_as] = full_name(cand, kb, vocab)
+            name = full_names[seen_as]
             if name is not None:
                 surface = f"{cand.title} {cand.surface}" if cand.title else cand.surface
                 if cand.post_title:
