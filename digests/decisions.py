@@ -276,12 +276,25 @@ def _named_committee(name: str | None) -> str | None:
     return name
 
 
-def _decisions_in(sentence: str, index: int) -> list[_Found]:
-    """Every decision one sentence states (usually none, sometimes several)."""
+def _key_words_in(sentences: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The decision verbs and the special forms' words that occur somewhere in these sentences.
+
+    Looked for once in all of a section's sentences, so that each sentence is then tested for these few
+    words (often none) rather than for all of them: a third of the substring tests' instructions.
+    """
+    text = "\n".join(sentences)  # no key word holds a line break, so none is found across two sentences
+    return tuple(w for w in _VERBS if w in text), tuple(w for w in _SPECIAL_WORDS if w in text)
+
+
+def _decisions_in(
+    sentence: str, index: int, verbs_present: tuple[str, ...] = _VERBS, words_present: tuple[str, ...] = _SPECIAL_WORDS
+) -> list[_Found]:
+    """Every decision one sentence states (usually none, sometimes several). `verbs_present` and
+    `words_present` may leave out the decision verbs and `_SPECIAL_WORDS` that the sentence does not hold."""
     found: list[_Found] = []
     # Most sentences hold no decision verb; substring tests show that in half the instructions `_VERB` needs.
-    verbs = list(_VERB.finditer(sentence)) if contains_any(sentence, _VERBS) else []
-    if not verbs and not contains_any(sentence, _SPECIAL_WORDS) and not _MINUTED.match(sentence):
+    verbs = list(_VERB.finditer(sentence)) if contains_any(sentence, verbs_present) else []
+    if not verbs and not contains_any(sentence, words_present) and not _MINUTED.match(sentence):
         return found  # most sentences: no decision verb (so no tally-only sentence either) and no special form
     tally_match = find_tally(sentence)
     tally = tally_match.tally if tally_match else None
@@ -534,8 +547,9 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
     for section in sections:
         sentences = split_sentences(section.text or "\n".join(section.items))
         found: list[_Found] = []
+        verbs_present, words_present = _key_words_in(sentences)
         for index, sentence in enumerate(sentences):
-            found.extend(_decisions_in(sentence, index))
+            found.extend(_decisions_in(sentence, index, verbs_present, words_present))
         for f in _attach_tallies(found, sentences):
             f.subject = _resolve_pronoun_subject(f, sentences)
             text = " ".join([f.sentence, *f.extra_text])
