@@ -482,11 +482,13 @@ def extract_people(
                     p.add(None, sentence)
                     if role not in p.roles:
                         p.roles.append(role)
+    roles_of: dict[str, list[str]] = {}  # `kb.roles_held` of each holder of the day, from one walk of the tenures
+    for role, holder_name in holders:
+        roles_of.setdefault(holder_name, []).append(role)
     for name, p in people.items():
-        if meeting_date:
-            for role in kb.roles_held(name, on=meeting_date):
-                if role not in p.roles:
-                    p.roles.append(role)
+        for role in roles_of.get(name, []):
+            if role not in p.roles:
+                p.roles.append(role)
 
     ordered = sorted(people.values(), key=lambda p: (-p.mentions, p.order))
     return [PersonMention(p.name, max(p.mentions, 1), p.aliases, p.sentences, p.roles) for p in ordered]
