@@ -9,7 +9,9 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Select,
     and_,
     any_,
+    bindparam,
     column,
     exists,
     func,
@@ -325,12 +328,26 @@ async def person_profile(session: AsyncSession, name: str) -> PersonProfile:
     return await run_read(session, _person_profile, name)
 
 
-def _person_profile(session: Session, name: str) -> PersonProfile:
-    person = resolve_person(session, name)
-    pid = person.id
+@dataclass(frozen=True, slots=True)
+class _ProfileStatements:
+    about: CompoundSelect[Any]
+    written: Select[Any]
+    counts: Select[Any]
+    quotes: Select[Any]
+    decisions: Select[Any]
+
+
+@lru_cache(maxsize=1)
+def _profile_statements() -> _ProfileStatements:
+    """The profile's statements, built once with the person as a bound parameter.
+
+    SQLAlchemy remembers a statement object's cache key, so reusing one skips building the statement
+    and walking it for its key on every /who (a third of the command's time, more than the queries).
+    """
+    pid = bindparam("pid", type_=Integer())
     # Aliases (in alphabetical order) and roles (by start date) in one round trip.
     no_date = literal_column("NULL", type_=m.PersonRole.start_date.type)
-    about: CompoundSelect[Any] = union_all(
+    about = union_all(
         select(
             literal_column("0").label("part"),
             m.PersonAlias.alias.label("label"),
@@ -341,61 +358,59 @@ def _person_profile(session: Session, name: str) -> PersonProfile:
             literal_column("1").label("part"), m.PersonRole.role, m.PersonRole.start_date, m.PersonRole.end_date
         ).where(m.PersonRole.person_id == pid),
     ).order_by(literal_column("part"), literal_column("start_date"), literal_column("label"))
+    written = (
+        select(m.ReportAuthor.report_id)
+        .join(m.Report, m.Report.id == m.ReportAuthor.report_id)
+        .outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
+        .where(m.ReportAuthor.person_id == pid)
+        .order_by(m.Meeting.meeting_date.desc(), m.Report.id.desc())
+        .limit(25)
+    )
+    # report_people carries each report's meeting: counts and latest meeting from one index range.
+    counts = select(
+        func.coalesce(func.sum(m.ReportPerson.mentions), 0),
+        func.count(func.distinct(m.ReportPerson.meeting_id)),
+        func.max(m.ReportPerson.meeting_date),
+    ).where(m.ReportPerson.person_id == pid)
+    # Newest reports first from the same index; each report's few sentences about the person.
+    quotes = (
+        select(m.Mention.sentence, m.Mention.report_id, m.ReportPerson.meeting_date)
+        .select_from(m.ReportPerson)
+        # "+ 0" keeps planners from starting at mentions (all of the person's sentences, then a
+        # sort): they walk the person's reports newest first and stop after ten sentences.
+        .join(
+            m.Mention,
+            and_(m.Mention.report_id == m.ReportPerson.report_id, m.Mention.person_id + 0 == m.ReportPerson.person_id),
+        )
+        .where(m.ReportPerson.person_id == pid)
+        .order_by(m.ReportPerson.meeting_date.desc(), m.Mention.id)
+        .limit(10)
+    )
+    decisions = (
+        select(*DECISION_COLUMNS)
+        .join(m.DecisionPerson, m.DecisionPerson.decision_id == m.Decision.id)
+        .where(m.DecisionPerson.person_id == pid)
+        .order_by(m.Decision.meeting_date.desc(), m.Decision.id.desc())
+        .limit(20)
+    )
+    return _ProfileStatements(about, written, counts, quotes, decisions)
+
+
+def _person_profile(session: Session, name: str) -> PersonProfile:
+    person = resolve_person(session, name)
+    statements = _profile_statements()
+    by_person = {"pid": person.id}
     aliases: list[str] = []
     roles: list[tuple[str, date | None, date | None]] = []
-    for part, label, start, end in session.execute(about).tuples():
+    for part, label, start, end in session.execute(statements.about, by_person).tuples():
         if part == 0:
             aliases.append(label)
         else:
             roles.append((label, start, end))
-    written_ids = (
-        session.scalars(
-            select(m.ReportAuthor.report_id)
-            .join(m.Report, m.Report.id == m.ReportAuthor.report_id)
-            .outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
-            .where(m.ReportAuthor.person_id == pid)
-            .order_by(m.Meeting.meeting_date.desc(), m.Report.id.desc())
-            .limit(25)
-        )
-    ).all()
-    # report_people carries each report's meeting: counts and latest meeting from one index range.
-    mention_count, meetings_count, latest_meeting = (
-        session.execute(
-            select(
-                func.coalesce(func.sum(m.ReportPerson.mentions), 0),
-                func.count(func.distinct(m.ReportPerson.meeting_id)),
-                func.max(m.ReportPerson.meeting_date),
-            ).where(m.ReportPerson.person_id == pid)
-        )
-    ).one()
-    # Newest reports first from the same index; each report's few sentences about the person.
-    quote_rows = (
-        session.execute(
-            select(m.Mention.sentence, m.Mention.report_id, m.ReportPerson.meeting_date)
-            .select_from(m.ReportPerson)
-            # "+ 0" keeps planners from starting at mentions (all of the person's sentences, then a
-            # sort): they walk the person's reports newest first and stop after ten sentences.
-            .join(
-                m.Mention,
-                and_(
-                    m.Mention.report_id == m.ReportPerson.report_id, m.Mention.person_id + 0 == m.ReportPerson.person_id
-                ),
-            )
-            .where(m.ReportPerson.person_id == pid)
-            .order_by(m.ReportPerson.meeting_date.desc(), m.Mention.id)
-            .limit(10)
-        )
-    ).tuples()
-    quote_list = list(quote_rows)
-    decision_rows = (
-        session.execute(
-            select(*DECISION_COLUMNS)
-            .join(m.DecisionPerson, m.DecisionPerson.decision_id == m.Decision.id)
-            .where(m.DecisionPerson.person_id == pid)
-            .order_by(m.Decision.meeting_date.desc(), m.Decision.id.desc())
-            .limit(20)
-        )
-    ).all()
+    written_ids = session.scalars(statements.written, by_person).all()
+    mention_count, meetings_count, latest_meeting = session.execute(statements.counts, by_person).one()
+    quote_list = list(session.execute(statements.quotes, by_person).tuples())
+    decision_rows = session.execute(statements.decisions, by_person).all()
     # Every report the profile links to, in one look-up.
     known = _report_refs_and_bodies(
         session, [*written_ids, *(rid for _, rid, _ in quote_list), *(row[1] for row in decision_rows)]
