@@ -758,14 +758,18 @@ def fts5_match(terms: Sequence[str], *, any_term: bool = False) -> str:
 
 # The newest SEARCH_RECENT matches (FTS5 walks its index backwards by rowid), ranked; snippets only
 # for the page shown.
+# The snippets come from one more pass over the matches, bounded below by the oldest of the top
+# hits (the top are among the newest matches, so the range is short); joining each top hit back to
+# search_fts instead runs the MATCH once per hit, which cost as much again as the ranking.
 _SQLITE_SEARCH = text(
     "WITH recent AS (SELECT rowid AS id, bm25(search_fts, 4.0, 1.0) AS rank FROM search_fts "
     "                WHERE search_fts MATCH :match ORDER BY rowid DESC LIMIT :recent), "
-    "top AS (SELECT id, rank FROM recent ORDER BY rank, id DESC LIMIT :limit) "
+    "top AS MATERIALIZED (SELECT id, rank FROM recent ORDER BY rank, id DESC LIMIT :limit) "
     "SELECT d.kind, d.report_id, d.title, "
     "snippet(search_fts, -1, '**', '**', '…', 24) AS snip "
-    "FROM top JOIN search_fts ON search_fts.rowid = top.id JOIN search_docs d ON d.id = top.id "
-    "WHERE search_fts MATCH :match ORDER BY top.rank, top.id DESC"
+    "FROM search_fts CROSS JOIN top ON top.id = search_fts.rowid JOIN search_docs d ON d.id = top.id "
+    "WHERE search_fts MATCH :match AND search_fts.rowid >= (SELECT min(id) FROM top) "
+    "ORDER BY top.rank, top.id DESC"
 )
 
 _PG_SEARCH = text(
