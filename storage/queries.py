@@ -126,16 +126,56 @@ _REF_COLUMNS = (
 )
 
 
-def _report_refs_where(session: Session, condition: ColumnElement[bool]) -> tuple[dict[int, ReportRef], dict[int, str]]:
-    """References of the reports matching `condition` (in id order), and the body of each one's meeting."""
-    stmt = select(*_REF_COLUMNS).outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id).where(condition)
+def _ids_in(dialect: str, column_: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElement[bool]:
+    """`column_ IN :ids`, for a list bound at execution (see `_among` for PostgreSQL's array form)."""
+    if dialect == "postgresql":
+        return column_ == any_(bindparam("ids", type_=ARRAY(Integer)))
+    return column_.in_(bindparam("ids", expanding=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _LookupStatements:
+    report_refs: Select[Any]
+    decision_names: CompoundSelect[Any]
+
+
+@lru_cache(maxsize=4)
+def _lookup_statements(dialect: str) -> _LookupStatements:
+    """The batched look-ups behind every list of reports and decisions, built once per dialect with
+    the ids bound at execution: SQLAlchemy remembers a statement object's cache key, so it is not
+    rebuilt and walked again on every command."""
+    report_refs = (
+        select(*_REF_COLUMNS)
+        .outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id)
+        .where(_ids_in(dialect, m.Report.id))
+        .order_by(m.Report.id)
+    )
+    # Topic and people names of every decision in one round trip, each list in name order.
+    decision_names: CompoundSelect[Any] = union_all(
+        select(literal_column("'t'").label("kind"), m.DecisionTopic.decision_id, m.Topic.name.label("name"))
+        .join(m.Topic, m.Topic.id == m.DecisionTopic.topic_id)
+        .where(_ids_in(dialect, m.DecisionTopic.decision_id)),
+        select(literal_column("'p'").label("kind"), m.DecisionPerson.decision_id, m.Person.name.label("name"))
+        .join(m.Person, m.Person.id == m.DecisionPerson.person_id)
+        .where(_ids_in(dialect, m.DecisionPerson.decision_id)),
+    ).order_by(literal_column("name"))
+    return _LookupStatements(report_refs, decision_names)
+
+
+def _refs_of(rows: Iterable[Any]) -> tuple[dict[int, ReportRef], dict[int, str]]:
     refs: dict[int, ReportRef] = {}
     bodies: dict[int, str] = {}
-    for rid, title, url, authors, published, day, body in session.execute(stmt.order_by(m.Report.id)).tuples():
+    for rid, title, url, authors, published, day, body in rows:
         refs[rid] = ReportRef(title=title, url=url, authors=tuple(authors or ()), published=published, meeting_date=day)
         if body is not None:
             bodies[rid] = body
     return refs, bodies
+
+
+def _report_refs_where(session: Session, condition: ColumnElement[bool]) -> tuple[dict[int, ReportRef], dict[int, str]]:
+    """References of the reports matching `condition` (in id order), and the body of each one's meeting."""
+    stmt = select(*_REF_COLUMNS).outerjoin(m.Meeting, m.Meeting.id == m.Report.meeting_id).where(condition)
+    return _refs_of(session.execute(stmt.order_by(m.Report.id)).tuples())
 
 
 def _report_refs_and_bodies(session: Session, report_ids: Iterable[int]) -> tuple[dict[int, ReportRef], dict[int, str]]:
@@ -143,7 +183,8 @@ def _report_refs_and_bodies(session: Session, report_ids: Iterable[int]) -> tupl
     ids = sorted(set(report_ids))
     if not ids:
         return {}, {}
-    return _report_refs_where(session, _among(session, m.Report.id, ids))
+    statements = _lookup_statements(dialect_name(session))
+    return _refs_of(session.execute(statements.report_refs, {"ids": ids}).tuples())
 
 
 def _report_refs(session: Session, report_ids: Iterable[int]) -> dict[int, ReportRef]:
@@ -162,18 +203,10 @@ def _decision_views(
     ids = [row[0] for row in rows]
     if not ids:
         return []
-    # Topic and people names of every decision in one round trip, each list in name order.
-    names: CompoundSelect[Any] = union_all(
-        select(literal_column("'t'").label("kind"), m.DecisionTopic.decision_id, m.Topic.name.label("name"))
-        .join(m.Topic, m.Topic.id == m.DecisionTopic.topic_id)
-        .where(_among(session, m.DecisionTopic.decision_id, ids)),
-        select(literal_column("'p'").label("kind"), m.DecisionPerson.decision_id, m.Person.name.label("name"))
-        .join(m.Person, m.Person.id == m.DecisionPerson.person_id)
-        .where(_among(session, m.DecisionPerson.decision_id, ids)),
-    ).order_by(literal_column("name"))
+    names = _lookup_statements(dialect_name(session)).decision_names
     topics: dict[int, list[str]] = defaultdict(list)
     people: dict[int, list[str]] = defaultdict(list)
-    for kind, owner, name in session.execute(names).tuples():
+    for kind, owner, name in session.execute(names, {"ids": ids}).tuples():
         into = (topics if kind == "t" else people)[owner]
         if name not in into:
             into.append(name)
