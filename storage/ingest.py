@@ -40,15 +40,15 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql import Executable
-from sqlalchemy.sql.elements import BindParameter
 
 from digests.model import ParsedReport
 from digests.views import IngestOutcome
 from storage import models as m
+from storage.binds import among
 from storage.db import SQLITE_TWIN
 from storage.knowledge import knowledge_rows
 from storage.names import name_key, title_key
-from storage.rows import insert_returning_ids, insert_rows
+from storage.rows import Row, insert_returning_ids, insert_rows
 from storage.similarity import estimate_jaccard, hash_words, jaccard, sketch_words, words
 from storage.upsert import insert_ignore, upsert_ids
 
@@ -213,25 +213,23 @@ _PEOPLE, _TOPICS, _ALIASES, _ROLES = 0, 1, 2, 3
 
 
 @lru_cache(maxsize=4)
-def _known_statement(*, topics: bool) -> Executable:
+def _known_statement(dialect: str, *, topics: bool) -> Executable:
     """Ids of the named people and topics, and the aliases and roles those people already have."""
-    names: BindParameter[list[str]] = bindparam("people", expanding=True)
+    named = among(dialect, PEOPLE.c.name, "people")
     branches = [
-        select(literal_column(str(_PEOPLE)).label("kind"), PEOPLE.c.id, PEOPLE.c.name, null()).where(
-            PEOPLE.c.name.in_(names)
-        ),
+        select(literal_column(str(_PEOPLE)).label("kind"), PEOPLE.c.id, PEOPLE.c.name, null()).where(named),
         select(literal_column(str(_ALIASES)), ALIASES.c.person_id, ALIASES.c.key, null())
         .join(PEOPLE, PEOPLE.c.id == ALIASES.c.person_id)
-        .where(PEOPLE.c.name.in_(names)),
+        .where(named),
         # Dates as text: a role found here is only skipped, so a different rendering costs an insert at most.
         select(literal_column(str(_ROLES)), ROLES.c.person_id, ROLES.c.role, cast(ROLES.c.start_date, String()))
         .join(PEOPLE, PEOPLE.c.id == ROLES.c.person_id)
-        .where(PEOPLE.c.name.in_(names)),
+        .where(named),
     ]
     if topics:
         branches.append(
             select(literal_column(str(_TOPICS)), TOPICS.c.id, TOPICS.c.name, null()).where(
-                TOPICS.c.name.in_(bindparam("topics", expanding=True))
+                among(dialect, TOPICS.c.name, "topics")
             )
         )
     return union_all(*branches)
@@ -262,7 +260,9 @@ def _store_names(
     have_roles: set[tuple[int, str, str | None]] = set()
     if people_wanted or topics_wanted:
         params = {"people": people_wanted, "topics": topics_wanted} if topics_wanted else {"people": people_wanted}
-        for kind, ident, name, extra in conn.execute(_known_statement(topics=bool(topics_wanted)), params).tuples():
+        for kind, ident, name, extra in conn.execute(
+            _known_statement(conn.dialect.name, topics=bool(topics_wanted)), params
+        ).tuples():
             if kind == _PEOPLE:
                 people[name] = ident
             elif kind == _TOPICS:
@@ -313,13 +313,33 @@ def _section_of(sentence: str, sections: Sequence[tuple[str | None, str]]) -> st
     return None
 
 
-def _insert_rows(conn: Connection, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
-    insert_rows(conn, _table(model), rows)
+def _insert_rows(conn: Connection, model: type[m.Base], columns: tuple[str, ...], rows: Sequence[Row]) -> None:
+    insert_rows(conn, _table(model), columns, rows)
 
 
-def _insert_positioned(conn: Connection, model: type[m.Base], rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows that each carry a distinct `position`; their new ids, in position order."""
-    return insert_returning_ids(conn, _table(model), rows, key="position")
+def _insert_positioned(
+    conn: Connection, model: type[m.Base], columns: tuple[str, ...], rows: Sequence[Row]
+) -> list[int]:
+    """Insert rows with a `position` column, distinct per report; their ids in the order given."""
+    return insert_returning_ids(conn, _table(model), columns, rows, key="position")
+
+
+_SECTION_COLUMNS = ("report_id", "position", "heading", "text")
+_DECISION_COLUMNS = (
+    "report_id",
+    "meeting_id",
+    "meeting_date",
+    "position",
+    "section",
+    "text",
+    "subject",
+    "votes_for",
+    "votes_against",
+    "abstain",
+    "unanimous",
+    "committee",
+)
+_SEARCH_DOC_COLUMNS = ("report_id", "kind", "ref_id", "title", "text")
 
 
 def _write_children(
@@ -329,31 +349,30 @@ def _write_children(
     section_ids = _insert_positioned(
         conn,
         m.Section,
-        [
-            {"report_id": report_id, "position": i, "heading": heading, "text": text}
-            for i, (heading, text) in enumerate(sections)
-        ],
+        _SECTION_COLUMNS,
+        [(report_id, i, heading, text) for i, (heading, text) in enumerate(sections)],
     )
 
     meeting_date = parsed.meeting_date if meeting_id is not None else None
     decision_ids = _insert_positioned(
         conn,
         m.Decision,
+        _DECISION_COLUMNS,
         [
-            {
-                "report_id": report_id,
-                "meeting_id": meeting_id,
-                "meeting_date": meeting_date,
-                "position": i,
-                "section": scrub.opt(d.section),
-                "text": scrub(d.text),
-                "subject": scrub(d.subject or d.text),
-                "votes_for": d.tally.votes_for if d.tally else None,
-                "votes_against": d.tally.votes_against if d.tally else None,
-                "abstain": d.tally.abstain if d.tally else None,
-                "unanimous": bool(d.tally and d.tally.unanimous),
-                "committee": d.committee,
-            }
+            (
+                report_id,
+                meeting_id,
+                meeting_date,
+                i,
+                scrub.opt(d.section),
+                scrub(d.text),
+                scrub(d.subject or d.text),
+                d.tally.votes_for if d.tally else None,
+                d.tally.votes_against if d.tally else None,
+                d.tally.abstain if d.tally else None,
+                bool(d.tally and d.tally.unanimous),
+                d.committee,
+            )
             for i, d in enumerate(parsed.decisions)
         ],
     )
@@ -374,11 +393,17 @@ def _write_children(
     for position, author in enumerate(parsed.authors):
         if author.strip():
             authors.setdefault(people[author.strip()], position)
-    author_rows = [{"report_id": report_id, "person_id": pid, "position": pos} for pid, pos in authors.items()]
-    _insert_rows(conn, m.ReportAuthor, author_rows)
+    _insert_rows(
+        conn,
+        m.ReportAuthor,
+        ("report_id", "person_id", "position"),
+        [(report_id, pid, position) for pid, position in authors.items()],
+    )
 
     counts: dict[int, int] = {}
-    mention_rows: list[dict[str, Any]] = []
+    mention_rows: list[Row] = []
+    # A sentence naming several people is placed in its section once.
+    section_of: dict[str, str | None] = {}
     for person in parsed.people:
         if not person.name.strip():
             continue
@@ -389,67 +414,40 @@ def _write_children(
             clean = scrub(sentence).strip()
             if clean and clean not in seen:
                 seen.add(clean)
-                mention_rows.append(
-                    {
-                        "person_id": pid,
-                        "report_id": report_id,
-                        "section": _section_of(sentence, sections),
-                        "sentence": clean,
-                    }
-                )
+                if sentence not in section_of:
+                    section_of[sentence] = _section_of(sentence, sections)
+                mention_rows.append((pid, report_id, section_of[sentence], clean))
     _insert_rows(
         conn,
         m.ReportPerson,
-        [
-            {
-                "report_id": report_id,
-                "person_id": pid,
-                "mentions": n,
-                "meeting_id": meeting_id,
-                "meeting_date": meeting_date,
-            }
-            for pid, n in counts.items()
-        ],
+        ("report_id", "person_id", "mentions", "meeting_id", "meeting_date"),
+        [(report_id, pid, n, meeting_id, meeting_date) for pid, n in counts.items()],
     )
-    _insert_rows(conn, m.Mention, mention_rows)
+    _insert_rows(conn, m.Mention, ("person_id", "report_id", "section", "sentence"), mention_rows)
 
     report_topics = {topics[t.strip()] for t in topic_names if t.strip()}
-    _insert_rows(conn, m.ReportTopic, [{"report_id": report_id, "topic_id": tid} for tid in sorted(report_topics)])
-    decision_topic_rows = []
-    decision_people_rows = []
+    _insert_rows(conn, m.ReportTopic, ("report_id", "topic_id"), [(report_id, tid) for tid in sorted(report_topics)])
+    decision_topic_rows: list[Row] = []
+    decision_people_rows: list[Row] = []
     for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True):
         for tid in sorted({topics[t.strip()] for t in decision.topics if t.strip()}):
-            decision_topic_rows.append({"decision_id": decision_id, "topic_id": tid, "meeting_date": meeting_date})
+            decision_topic_rows.append((decision_id, tid, meeting_date))
         for pid in sorted({people[n.strip()] for n in decision.people if n.strip()}):
-            decision_people_rows.append({"decision_id": decision_id, "person_id": pid, "relation": "named"})
-    _insert_rows(conn, m.DecisionTopic, decision_topic_rows)
-    _insert_rows(conn, m.DecisionPerson, decision_people_rows)
+            decision_people_rows.append((decision_id, pid, "named"))
+    _insert_rows(conn, m.DecisionTopic, ("decision_id", "topic_id", "meeting_date"), decision_topic_rows)
+    _insert_rows(conn, m.DecisionPerson, ("decision_id", "person_id", "relation"), decision_people_rows)
 
     # Full text: the title (with the whole body when there are no sections), each section, each decision.
-    docs: list[dict[str, Any]] = [
-        {
-            "report_id": report_id,
-            "kind": "report",
-            "ref_id": report_id,
-            "title": title,
-            "text": "" if sections else scrub(_report_text(parsed)),
-        }
+    docs: list[Row] = [(report_id, "report", report_id, title, "" if sections else scrub(_report_text(parsed)))]
+    docs += [
+        (report_id, "section", section_id, heading or title, text)
+        for section_id, (heading, text) in zip(section_ids, sections, strict=True)
     ]
-    for section_id, (heading, text) in zip(section_ids, sections, strict=True):
-        docs.append(
-            {"report_id": report_id, "kind": "section", "ref_id": section_id, "title": heading or title, "text": text}
-        )
-    for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True):
-        docs.append(
-            {
-                "report_id": report_id,
-                "kind": "decision",
-                "ref_id": decision_id,
-                "title": scrub(decision.subject or decision.text)[:300],
-                "text": scrub(decision.text),
-            }
-        )
-    _insert_rows(conn, m.SearchDoc, docs)
+    docs += [
+        (report_id, "decision", decision_id, scrub(decision.subject or decision.text)[:300], scrub(decision.text))
+        for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True)
+    ]
+    _insert_rows(conn, m.SearchDoc, _SEARCH_DOC_COLUMNS, docs)
 
 
 # ---------------------------------------------------------------- the entry point
@@ -479,6 +477,10 @@ def prepare_report(parsed: ParsedReport, *, sketch: bool = True) -> PreparedRepo
     digest = hash_words(tokens) if tokens else None
     signature = sketch_words(tokens) if tokens and sketch else None
     return PreparedReport(parsed, text, digest, signature, title)
+
+
+# Built once: SQLAlchemy remembers a statement object's cache key, so it is not walked again per report.
+_INSERT_REPORT = insert(REPORTS).returning(REPORTS.c.id)
 
 
 def _store(
@@ -542,7 +544,7 @@ def _store(
             _drop_meeting_if_orphaned(conn, old_meeting)
         status = "updated"
     else:
-        report_id = conn.execute(insert(REPORTS).returning(REPORTS.c.id), {"url": url, **values}).scalar_one()
+        report_id = conn.execute(_INSERT_REPORT, {"url": url, **values}).scalar_one()
         status = "added"
     _write_children(conn, report_id, meeting_id, parsed, scrub, title)
     log.info("%s report %s (%s)", status, report_id, target)

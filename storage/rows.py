@@ -1,10 +1,11 @@
 """Multi-row INSERTs with as little per-row work as the driver allows.
 
-A report's store writes about a hundred child rows. SQLAlchemy's Core `insert()` runs every row
-through its compiled statement's parameter machinery, which cost more than SQLite's own work on
-those rows. On SQLite the values the store writes are already what the driver takes (dates aside),
-so there the rows go to the driver as tuples through `exec_driver_sql`, which keeps SQLAlchemy's
-transaction and events. Other databases get the Core statement.
+A report's store writes about a hundred child rows in ten statements. SQLAlchemy's Core `insert()`
+runs every row through its compiled statement's parameter machinery, and every statement through
+its execution context, which together cost more than SQLite's own work on those rows. So rows are
+built as tuples in a column order the caller names, and on SQLite they go straight to the DB-API
+cursor of the connection's transaction (dates aside, the values are already what the driver takes).
+Other databases get the Core statement.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 # is 999); a multi-row VALUES list is cut into chunks below that.
 _SQLITE_PARAMETERS_PER_STATEMENT = 900
 
+Row = tuple[Any, ...]
 _Convert = Callable[[Any], Any]
 _SQLITE = SQLiteDialect()
 
@@ -31,21 +33,17 @@ def _iso_date(value: date | None) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _converters(table: Table, columns: tuple[str, ...]) -> tuple[_Convert | None, ...]:
-    return tuple(_iso_date if isinstance(table.c[name].type, Date) else None for name in columns)
+def _converters(table: Table, columns: tuple[str, ...]) -> tuple[_Convert | None, ...] | None:
+    converters = tuple(_iso_date if isinstance(table.c[name].type, Date) else None for name in columns)
+    return converters if any(converters) else None
 
 
-def _driver_tuples(table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+def _driver_rows(table: Table, columns: tuple[str, ...], rows: Sequence[Row]) -> Sequence[Row]:
     converters = _converters(table, columns)
-    if not any(converters):
-        return [tuple([row[name] for name in columns]) for row in rows]
+    if converters is None:
+        return rows
     return [
-        tuple(
-            [
-                value if convert is None else convert(value)
-                for value, convert in zip([row[name] for name in columns], converters, strict=True)
-            ]
-        )
+        tuple([value if convert is None else convert(value) for value, convert in zip(row, converters, strict=True)])
         for row in rows
     ]
 
@@ -60,18 +58,35 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], rows: int, returning:
     return sql + (f" RETURNING {quote(table.c[returning].name)}, id" if returning else "")
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT `rows` (dicts with the same keys) into `table`."""
+def _cursor(conn: Connection) -> Any:
+    # The cursor of the connection's own DB-API connection: the same transaction as every statement
+    # SQLAlchemy runs on `conn` (the aiosqlite adapter offers the same synchronous cursor).
+    dbapi_connection = conn.connection.dbapi_connection
+    assert dbapi_connection is not None, "the connection is closed"
+    return dbapi_connection.cursor()
+
+
+def _as_dicts(columns: tuple[str, ...], rows: Sequence[Row]) -> list[dict[str, Any]]:
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row]) -> None:
+    """INSERT `rows` (tuples of values for `columns`, in that order) into `table`."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), list(rows))
+        conn.execute(insert(table), _as_dicts(columns, rows))
         return
-    columns = tuple(rows[0])
-    conn.exec_driver_sql(_sqlite_insert(table, columns, 1, None), _driver_tuples(table, columns, rows))
+    cursor = _cursor(conn)
+    try:
+        cursor.executemany(_sqlite_insert(table, columns, 1, None), _driver_rows(table, columns, rows))
+    finally:
+        cursor.close()
 
 
-def insert_returning_ids(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, key: str) -> list[int]:
+def insert_returning_ids(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], *, key: str
+) -> list[int]:
     """INSERT `rows`, each with a distinct value in column `key`; their new ids, in the order given.
 
     Multi-row INSERT ... RETURNING key, id: the order of RETURNING rows is not guaranteed, so each id
@@ -79,16 +94,20 @@ def insert_returning_ids(conn: Connection, table: Table, rows: Sequence[dict[str
     """
     if not rows:
         return []
+    at = columns.index(key)
     ids: dict[Any, int] = {}
     if conn.dialect.name != "sqlite":
-        ids.update(conn.execute(insert(table).returning(table.c[key], table.c.id), list(rows)).tuples().all())
+        returning = insert(table).returning(table.c[key], table.c.id)
+        ids.update(conn.execute(returning, _as_dicts(columns, rows)).tuples().all())
     else:
-        columns = tuple(rows[0])
-        values = _driver_tuples(table, columns, rows)
+        values = _driver_rows(table, columns, rows)
         per_statement = max(1, _SQLITE_PARAMETERS_PER_STATEMENT // len(columns))
-        for start in range(0, len(values), per_statement):
-            chunk = values[start : start + per_statement]
-            sql = _sqlite_insert(table, columns, len(chunk), key)
-            flat = [value for row in chunk for value in row]
-            ids.update(conn.exec_driver_sql(sql, tuple(flat)).tuples().all())
-    return [ids[row[key]] for row in rows]
+        cursor = _cursor(conn)
+        try:
+            for start in range(0, len(values), per_statement):
+                chunk = values[start : start + per_statement]
+                cursor.execute(_sqlite_insert(table, columns, len(chunk), key), [v for row in chunk for v in row])
+                ids.update(cursor.fetchall())
+        finally:
+            cursor.close()
+    return [ids[row[at]] for row in rows]

@@ -7,10 +7,9 @@ report republished on another site (same words, different chrome) is recognised.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import re
 import zlib
-from itertools import accumulate, count
+from itertools import accumulate, count, repeat
 from operator import add
 
 SHINGLE_WORDS = 5
@@ -78,7 +77,7 @@ def signature(text: str) -> str:
 
 def _parse(sig: str) -> tuple[str, set[int]]:
     version, _, hashes = sig.rpartition(":")
-    return version or "1", {int(part, 16) for part in hashes.split(",") if part}
+    return version or "1", set(map(int, hashes.split(","), repeat(16))) if hashes else set()
 
 
 def estimate_jaccard(sig_a: str, sig_b: str) -> float:
@@ -92,9 +91,8 @@ def estimate_jaccard(sig_a: str, sig_b: str) -> float:
         return 1.0
     if not a or not b:
         return 1.0 if a == b else 0.0
-    union_smallest = heapq.nsmallest(SKETCH_SIZE, a | b)
-    shared = sum(1 for h in union_smallest if h in a and h in b)
-    return shared / len(union_smallest)
+    union_smallest = sorted(a | b)[:SKETCH_SIZE]
+    return len(a.intersection(b, union_smallest)) / len(union_smallest)
 
 
 def jaccard(text_a: str, text_b: str) -> float:

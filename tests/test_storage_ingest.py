@@ -240,3 +240,16 @@ async def test_reports_stored_as_a_group_are_all_there_or_none_are(db: Database,
     with pytest.raises(RuntimeError):
         await commit_reports(db.sessions, [(fourth, None, None), (third, None, None)])
     assert await counts(db) == before
+
+
+async def test_a_list_bound_as_one_parameter_matches_exactly_its_members(db: Database) -> None:
+    from storage.binds import among
+
+    names = ["Ezra O'Connell", 'Zainab "Z" Haddad', "Ludmila Černá", "Hamish McTavish"]
+    async with db.sessions.begin() as session:
+        await session.execute(m.Person.__table__.insert(), [{"name": n, "key": n.lower()} for n in names])
+        stored = m.Person.__table__.c.name
+        statement = select(stored).where(among(db.dialect, stored, "wanted")).order_by(stored)
+        for wanted in ([], names[:1], names[1:3], [*names, "Nobody Here", "ezra o'connell"]):
+            found = (await session.scalars(statement, {"wanted": wanted})).all()
+            assert found == sorted(n for n in names if n in wanted)
