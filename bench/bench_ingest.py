@@ -1,9 +1,12 @@
 """End-to-end ingest benchmark: a folder of invented plain-text reports through `necdigest ingest`'s
 own code path (read, parse, store; one transaction per report), on SQLite and PostgreSQL.
 
-Prints one JSON object. `--workers 0` parses in the main process, so everything runs on one core
-(DESIGN.md §7's condition); `--workers N` parses in N processes while the main process stores.
+Prints one JSON object. `--workers 0` parses in the main process (in worker threads, beside the
+thread that stores); run it under `taskset -c 0` to hold everything to one core, DESIGN.md §7's
+condition. `--workers N` parses in N processes while the main process stores. Each run also gives
+the main process's CPU time per report, a steadier figure than the rate on a shared machine.
 
+    taskset -c 0 python -m bench.bench_ingest --workers 0 [--reports 2000] [--pg postgresql+asyncpg://...]
     python -m bench.bench_ingest [--reports 2000] [--workers 0 1 2] [--pg postgresql+asyncpg://...]
 """
 
@@ -29,9 +32,9 @@ async def run_one(url: str, folder: Path, *, schema: str | None, workers: int) -
     await upgrade(url, schema=schema)
     engine = create_engine(url, schema=schema)
     sessions = make_sessionmaker(engine)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     summary = await ingest_targets(sessions, [str(folder)], settings=Settings(ingest_workers=workers), progress=False)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     await engine.dispose()
     statuses = {status: summary.count(status) for status in ("added", "updated", "skipped", "failed")}
     return {
@@ -41,6 +44,8 @@ async def run_one(url: str, folder: Path, *, schema: str | None, workers: int) -
         "outcomes": statuses,
         "seconds": round(elapsed, 2),
         "reports_per_s": round(len(summary.outcomes) / elapsed, 1),
+        # CPU time of this process (every thread; not the parser processes') per report.
+        "cpu_ms_per_report": round(cpu / len(summary.outcomes) * 1000, 2),
     }
 
 
@@ -50,7 +55,14 @@ async def main() -> None:
     options.add_argument("--workers", type=int, nargs="+", default=[0, os.cpu_count() or 1])
     options.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL"))
     args = options.parse_args()
-    output: dict[str, Any] = {"benchmark": "ingest", "target_reports_per_s": 100, "cpus": os.cpu_count(), "runs": []}
+    output: dict[str, Any] = {
+        "benchmark": "ingest",
+        "target_reports_per_s": 100,
+        "cpus": os.cpu_count(),
+        # 1 under `taskset -c 0`, which holds the whole run (threads included) to one core.
+        "cpus_allowed": len(os.sched_getaffinity(0)),
+        "runs": [],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
         folder.mkdir()
