@@ -70,18 +70,39 @@ def _as_dicts(columns: tuple[str, ...], rows: Sequence[Row]) -> list[dict[str, A
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+def _sqlite_chunks(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], returning: str | None
+) -> list[Row]:
+    """Multi-row INSERTs of `rows` (a few hundred values each); the RETURNING rows, if asked for."""
+    values = _driver_rows(table, columns, rows)
+    per_statement = max(1, _SQLITE_PARAMETERS_PER_STATEMENT // len(columns))
+    returned: list[Row] = []
+    cursor = _cursor(conn)
+    try:
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            cursor.execute(_sqlite_insert(table, columns, len(chunk), returning), [v for row in chunk for v in row])
+            if returning:
+                returned += cursor.fetchall()
+    finally:
+        cursor.close()
+    return returned
+
+
 def insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row]) -> None:
-    """INSERT `rows` (tuples of values for `columns`, in that order) into `table`."""
+    """INSERT `rows` (tuples of values for `columns`, in that order) into `table`.
+
+    On SQLite, one statement for many rows rather than one per row (`executemany`): every
+    statement that writes a full-text index through a trigger first flushes that index's pending
+    terms to disk as a new segment (SQLite 3.40's FTS5 does so at each statement savepoint), so a
+    statement per row cost a segment per row, and the merging of them.
+    """
     if not rows:
         return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), _as_dicts(columns, rows))
         return
-    cursor = _cursor(conn)
-    try:
-        cursor.executemany(_sqlite_insert(table, columns, 1, None), _driver_rows(table, columns, rows))
-    finally:
-        cursor.close()
+    _sqlite_chunks(conn, table, columns, rows, None)
 
 
 def insert_returning_ids(
@@ -94,20 +115,11 @@ def insert_returning_ids(
     """
     if not rows:
         return []
-    at = columns.index(key)
-    ids: dict[Any, int] = {}
+    ids: dict[Any, int]
     if conn.dialect.name != "sqlite":
         returning = insert(table).returning(table.c[key], table.c.id)
-        ids.update(conn.execute(returning, _as_dicts(columns, rows)).tuples().all())
+        ids = dict(conn.execute(returning, _as_dicts(columns, rows)).tuples().all())
     else:
-        values = _driver_rows(table, columns, rows)
-        per_statement = max(1, _SQLITE_PARAMETERS_PER_STATEMENT // len(columns))
-        cursor = _cursor(conn)
-        try:
-            for start in range(0, len(values), per_statement):
-                chunk = values[start : start + per_statement]
-                cursor.execute(_sqlite_insert(table, columns, len(chunk), key), [v for row in chunk for v in row])
-                ids.update(cursor.fetchall())
-        finally:
-            cursor.close()
+        ids = dict(_sqlite_chunks(conn, table, columns, rows, key))
+    at = columns.index(key)
     return [ids[row[at]] for row in rows]

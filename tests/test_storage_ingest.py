@@ -212,6 +212,11 @@ async def test_a_report_with_hundreds_of_decisions_keeps_each_with_its_own_tally
         assert item.topics == (f"topic {number % 7}",)
         assert item.meeting_date == date(2025, 1, 14)
     assert sorted(int(d.subject.removeprefix("Motion ")) for d in topic_three.items) == list(range(3, 260, 7))
+    # Their full-text entries too were written in several statements, and each is found.
+    async with db.sessions() as session:
+        for number in (0, 179, 180, 259):
+            hits = await queries.search(session, f"motion {number}", limit=100)
+            assert f"Motion {number}" in {hit.title for hit in hits.hits if hit.kind == "decision"}
 
 
 async def test_reports_stored_as_a_group_are_all_there_or_none_are(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
