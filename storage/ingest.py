@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -236,9 +236,17 @@ def _known_statement(dialect: str, *, topics: bool) -> Executable:
 
 
 @dataclass(slots=True)
-class _Names:
-    people: dict[str, int]
-    topics: dict[str, int]
+class KnownNames:
+    """People and topics already found or written in the current transaction, by name.
+
+    Reports stored together in one transaction mostly name the same people and topics, so only the
+    names new to the transaction are looked up. Valid for that one transaction only: after a
+    rollback, what was written in it is gone.
+    """
+
+    people: dict[str, int] = field(default_factory=dict)
+    topics: dict[str, int] = field(default_factory=dict)
+    aliases: set[tuple[int, str]] = field(default_factory=set)  # (person id, alias key) stored
 
 
 def _clean(names: Iterable[str]) -> list[str]:
@@ -246,37 +254,39 @@ def _clean(names: Iterable[str]) -> list[str]:
 
 
 def _store_names(
-    conn: Connection, person_names: Iterable[str], topic_names: Iterable[str], aliases: list[tuple[str, str, str]]
-) -> _Names:
+    conn: Connection,
+    person_names: Iterable[str],
+    topic_names: Iterable[str],
+    aliases: list[tuple[str, str, str]],
+    known: KnownNames,
+) -> KnownNames:
     """Ids of every person and topic (creating new ones), with knowledge-base roles and aliases seeded.
 
-    `aliases` are (person name, alias, alias key) from the report. Existing rows are read in one
-    statement and only missing ones written; every write stays an upsert, so concurrent ingests agree.
+    `aliases` are (person name, alias, alias key) from the report. Names new to `known` are read in
+    one statement and only missing ones written; every write stays an upsert, so concurrent ingests
+    agree. A person already in `known` had their knowledge-base rows seeded when first met.
     """
-    people_wanted, topics_wanted = _clean(person_names), _clean(topic_names)
-    people: dict[str, int] = {}
-    topics: dict[str, int] = {}
-    have_aliases: set[tuple[int, str]] = set()
+    people_new = [n for n in _clean(person_names) if n not in known.people]
+    topics_new = [n for n in _clean(topic_names) if n not in known.topics]
     have_roles: set[tuple[int, str, str | None]] = set()
-    if people_wanted or topics_wanted:
-        params = {"people": people_wanted, "topics": topics_wanted} if topics_wanted else {"people": people_wanted}
-        for kind, ident, name, extra in conn.execute(
-            _known_statement(conn.dialect.name, topics=bool(topics_wanted)), params
-        ).tuples():
+    if people_new or topics_new:
+        params = {"people": people_new, "topics": topics_new} if topics_new else {"people": people_new}
+        statement = _known_statement(conn.dialect.name, topics=bool(topics_new))
+        for kind, ident, name, extra in conn.execute(statement, params).tuples():
             if kind == _PEOPLE:
-                people[name] = ident
+                known.people[name] = ident
             elif kind == _TOPICS:
-                topics[name] = ident
+                known.topics[name] = ident
             elif kind == _ALIASES:
-                have_aliases.add((ident, name))
+                known.aliases.add((ident, name))
             else:
                 have_roles.add((ident, name, extra))
-    missing_people = [n for n in people_wanted if n not in people]
-    people.update(upsert_ids(conn, PEOPLE, [{"name": n, "key": name_key(n)} for n in missing_people], key="name"))
-    missing_topics = [n for n in topics_wanted if n not in topics]
-    topics.update(upsert_ids(conn, TOPICS, [{"name": n} for n in missing_topics], key="name"))
+    missing_people = [{"name": n, "key": name_key(n)} for n in people_new if n not in known.people]
+    known.people.update(upsert_ids(conn, PEOPLE, missing_people, key="name"))
+    missing_topics = [{"name": n} for n in topics_new if n not in known.topics]
+    known.topics.update(upsert_ids(conn, TOPICS, missing_topics, key="name"))
 
-    role_rows, alias_rows = knowledge_rows({name: people[name] for name in people_wanted})
+    role_rows, alias_rows = knowledge_rows({name: known.people[name] for name in people_new})
     role_rows = [
         r
         for r in role_rows
@@ -284,9 +294,11 @@ def _store_names(
     ]
     insert_ignore(conn, ROLES, role_rows)
     # The knowledge base's aliases first: on a clash of keys its spelling is the one kept.
-    alias_rows += [{"person_id": people[name], "alias": alias, "key": key} for name, alias, key in aliases]
-    insert_ignore(conn, ALIASES, [r for r in alias_rows if (r["person_id"], r["key"]) not in have_aliases])
-    return _Names(people, topics)
+    alias_rows += [{"person_id": known.people[name], "alias": alias, "key": key} for name, alias, key in aliases]
+    alias_rows = [r for r in alias_rows if (r["person_id"], r["key"]) not in known.aliases]
+    insert_ignore(conn, ALIASES, alias_rows)
+    known.aliases.update((r["person_id"], r["key"]) for r in alias_rows)
+    return known
 
 
 # ---------------------------------------------------------------- writing a report's rows
@@ -343,7 +355,13 @@ _SEARCH_DOC_COLUMNS = ("report_id", "kind", "ref_id", "title", "text")
 
 
 def _write_children(
-    conn: Connection, report_id: int, meeting_id: int | None, parsed: ParsedReport, scrub: _Scrubber, title: str
+    conn: Connection,
+    report_id: int,
+    meeting_id: int | None,
+    parsed: ParsedReport,
+    scrub: _Scrubber,
+    title: str,
+    known: KnownNames,
 ) -> None:
     sections = [(scrub.opt(s.heading), scrub(s.text)) for s in parsed.sections]
     section_ids = _insert_positioned(
@@ -386,7 +404,7 @@ def _write_children(
                 key = name_key(alias)
                 if key and key != name_key(person.name):
                     aliases.append((person.name.strip(), alias.strip()[:200], key[:200]))
-    names = _store_names(conn, person_names, topic_names, aliases)
+    names = _store_names(conn, person_names, topic_names, aliases, known)
     people, topics = names.people, names.topics
 
     authors: dict[int, int] = {}
@@ -484,7 +502,11 @@ _INSERT_REPORT = insert(REPORTS).returning(REPORTS.c.id)
 
 
 def _store(
-    conn: Connection, report: ParsedReport | PreparedReport, url: str | None, source_id: int | None
+    conn: Connection,
+    report: ParsedReport | PreparedReport,
+    url: str | None,
+    source_id: int | None,
+    known: KnownNames | None = None,
 ) -> IngestOutcome:
     prepared = report if isinstance(report, PreparedReport) else prepare_report(report, sketch=False)
     parsed, text, digest, title = prepared.parsed, prepared.text, prepared.digest, prepared.title
@@ -546,20 +568,26 @@ def _store(
     else:
         report_id = conn.execute(_INSERT_REPORT, {"url": url, **values}).scalar_one()
         status = "added"
-    _write_children(conn, report_id, meeting_id, parsed, scrub, title)
+    _write_children(conn, report_id, meeting_id, parsed, scrub, title, known or KnownNames())
     log.info("%s report %s (%s)", status, report_id, target)
     return outcome(status, meeting_id=meeting_id)
 
 
 async def store_report(
-    session: AsyncSession, parsed: ParsedReport | PreparedReport, *, url: str | None, source_id: int | None = None
+    session: AsyncSession,
+    parsed: ParsedReport | PreparedReport,
+    *,
+    url: str | None,
+    source_id: int | None = None,
+    known: KnownNames | None = None,
 ) -> IngestOutcome:
     """Store `parsed` once: "added", "updated" (same URL, new body), or "skipped" (already stored).
 
-    The caller owns the transaction (`async with sessions.begin() as session`).
+    The caller owns the transaction (`async with sessions.begin() as session`); `known` carries
+    names between reports stored in that one transaction.
     """
     conn = await session.connection()
-    return await conn.run_sync(_store, parsed, url, source_id)
+    return await conn.run_sync(_store, parsed, url, source_id, known)
 
 
 _ASYNC_COMMIT = sql_text("SET LOCAL synchronous_commit = off")
@@ -570,7 +598,8 @@ StoreItem = tuple[ParsedReport | PreparedReport, str | None, int | None]
 
 def _store_all_committed(engine: Engine, items: Sequence[StoreItem]) -> list[IngestOutcome]:
     with engine.begin() as conn:
-        return [_store(conn, parsed, url, source_id) for parsed, url, source_id in items]
+        known = KnownNames()
+        return [_store(conn, parsed, url, source_id, known) for parsed, url, source_id in items]
 
 
 async def commit_reports(sessions: async_sessionmaker[AsyncSession], items: Sequence[StoreItem]) -> list[IngestOutcome]:
@@ -592,7 +621,11 @@ async def commit_reports(sessions: async_sessionmaker[AsyncSession], items: Sequ
             # leaves a half-stored one, and the next synchronous commit (a source's fetch state, say)
             # makes every earlier one durable; ingest is idempotent, so a lost report comes back.
             await session.execute(_ASYNC_COMMIT)
-        return [await store_report(session, parsed, url=url, source_id=source_id) for parsed, url, source_id in items]
+        known = KnownNames()
+        return [
+            await store_report(session, parsed, url=url, source_id=source_id, known=known)
+            for parsed, url, source_id in items
+        ]
 
 
 async def commit_report(

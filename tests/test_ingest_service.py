@@ -135,10 +135,10 @@ async def test_a_report_that_cannot_be_stored_costs_only_itself_in_a_bulk_ingest
     (tmp_path / "r03.txt").write_text(INVENTED.replace("14 January 2025", "1 May 2022"), encoding="utf-8")
     real_store = storage.ingest._store
 
-    def clashes_on_the_fifth(conn, parsed, url, source_id):  # type: ignore[no-untyped-def]
+    def clashes_on_the_fifth(conn, parsed, url, source_id, *rest):  # type: ignore[no-untyped-def]
         if parsed.meeting_date is not None and parsed.meeting_date.day == 5:
             raise IntegrityError("INSERT", {}, Exception("another ingest stored it first"))
-        return real_store(conn, parsed, url, source_id)
+        return real_store(conn, parsed, url, source_id, *rest)
 
     monkeypatch.setattr(storage.ingest, "_store", clashes_on_the_fifth)
     summary = await ingest_targets(db.sessions, [str(tmp_path)], settings=Settings(ingest_workers=0), progress=False)

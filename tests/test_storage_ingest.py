@@ -152,19 +152,30 @@ async def test_timestamps_come_back_timezone_aware(db: Database) -> None:
     assert ingested.date() >= date(2025, 1, 1)
 
 
-async def test_knowledge_base_roles_and_aliases_are_seeded_once_beside_parsed_aliases(db: Database) -> None:
-    """A person the knowledge base knows gets its roles and other names once, however many reports name them."""
+@pytest.mark.parametrize("together", [False, True], ids=["apart", "one-transaction"])
+async def test_knowledge_base_roles_and_aliases_are_seeded_once_beside_parsed_aliases(
+    db: Database, together: bool
+) -> None:
+    """A person the knowledge base knows gets its roles and other names once, however many reports
+    name them, whether the reports are stored apart or in one transaction (where names are looked up
+    once); a new alias in a later report is still added."""
+    from storage.ingest import commit_reports
 
-    def naming(title: str, extra: str) -> ParsedReport:
+    def naming(title: str, extra: str, aliases: list[str]) -> ParsedReport:
         return invented_report(
             title=title,
             extra=extra,
-            people=[PersonMention("Harriet Harman", 2, ["Harriet", "Ms Harman"], ["Harriet Harman spoke."])],
+            people=[PersonMention("Harriet Harman", 2, aliases, ["Harriet Harman spoke."])],
         )
 
-    first = await store(db, naming("Northshire Executive report – 14 January 2025", "First."), "https://example.org/a")
-    second = await store(db, naming("Another account of January", "Second account. " * 30), "https://example.org/b")
-    assert (first.status, second.status) == ("added", "added")
+    first = naming("Northshire Executive report – 14 January 2025", "First.", ["Harriet", "Ms Harman"])
+    second = naming("Another account of January", "Second account. " * 30, ["Harriet", "Hattie"])
+    items = [(first, "https://example.org/a", None), (second, "https://example.org/b", None)]
+    if together:
+        outcomes = await commit_reports(db.sessions, items)
+    else:
+        outcomes = [await store(db, parsed, url) for parsed, url, _ in items]
+    assert [o.status for o in outcomes] == ["added", "added"]
     async with db.sessions.begin() as session:
         pid = await session.scalar(select(m.Person.id).where(m.Person.name == "Harriet Harman"))
         assert pid is not None
@@ -173,7 +184,7 @@ async def test_knowledge_base_roles_and_aliases_are_seeded_once_beside_parsed_al
     expected_roles, expected_aliases = knowledge_rows({"Harriet Harman": pid})
     assert expected_roles, "the knowledge base should hold roles for this person"
     assert sorted(roles) == sorted((r["role"], r["start_date"]) for r in expected_roles)
-    assert sorted(aliases) == sorted({*(a["alias"] for a in expected_aliases), "Harriet", "Ms Harman"})
+    assert sorted(aliases) == sorted({*(a["alias"] for a in expected_aliases), "Harriet", "Ms Harman", "Hattie"})
 
 
 async def test_postgresql_relaxes_commit_durability_only_inside_the_ingest_transaction(db: Database) -> None:
@@ -234,10 +245,10 @@ async def test_reports_stored_as_a_group_are_all_there_or_none_are(db: Database,
 
     real_store = storage.ingest._store
 
-    def fails_on_third(conn, parsed, url, source_id):  # type: ignore[no-untyped-def]
+    def fails_on_third(conn, parsed, url, source_id, *rest):  # type: ignore[no-untyped-def]
         if parsed.title == "Third":
             raise RuntimeError("disk on fire")
-        return real_store(conn, parsed, url, source_id)
+        return real_store(conn, parsed, url, source_id, *rest)
 
     monkeypatch.setattr(storage.ingest, "_store", fails_on_third)
     third = replace(invented_report(extra="Yet another paragraph, on Harrowfield."), title="Third")
