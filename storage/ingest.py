@@ -48,9 +48,8 @@ from storage.binds import among
 from storage.db import SQLITE_TWIN
 from storage.knowledge import knowledge_rows
 from storage.names import name_key, title_key
-from storage.rows import Row, insert_returning_ids, insert_rows
+from storage.rows import Row, insert_returning_ids, insert_rows, upsert_ids
 from storage.similarity import estimate_jaccard, hash_words, jaccard, sketch_words, words
-from storage.upsert import insert_ignore, upsert_ids
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +252,9 @@ def _clean(names: Iterable[str]) -> list[str]:
     return sorted({n.strip() for n in names if n and n.strip()})
 
 
+_ROLE_COLUMNS = ("person_id", "role", "start_date", "end_date")
+
+
 def _store_names(
     conn: Connection,
     person_names: Iterable[str],
@@ -281,10 +283,10 @@ def _store_names(
                 known.aliases.add((ident, name))
             else:
                 have_roles.add((ident, name, extra))
-    missing_people = [{"name": n, "key": name_key(n)} for n in people_new if n not in known.people]
-    known.people.update(upsert_ids(conn, PEOPLE, missing_people, key="name"))
-    missing_topics = [{"name": n} for n in topics_new if n not in known.topics]
-    known.topics.update(upsert_ids(conn, TOPICS, missing_topics, key="name"))
+    missing_people = [(n, name_key(n)) for n in people_new if n not in known.people]
+    known.people.update(upsert_ids(conn, PEOPLE, ("name", "key"), missing_people, key="name"))
+    missing_topics = [(n,) for n in topics_new if n not in known.topics]
+    known.topics.update(upsert_ids(conn, TOPICS, ("name",), missing_topics, key="name"))
 
     role_rows, alias_rows = knowledge_rows({name: known.people[name] for name in people_new})
     role_rows = [
@@ -292,12 +294,14 @@ def _store_names(
         for r in role_rows
         if (r["person_id"], r["role"], r["start_date"].isoformat() if r["start_date"] else None) not in have_roles
     ]
-    insert_ignore(conn, ROLES, role_rows)
+    insert_rows(conn, ROLES, _ROLE_COLUMNS, [tuple(r[c] for c in _ROLE_COLUMNS) for r in role_rows], skip_existing=True)
     # The knowledge base's aliases first: on a clash of keys its spelling is the one kept.
     alias_rows += [{"person_id": known.people[name], "alias": alias, "key": key} for name, alias, key in aliases]
-    alias_rows = [r for r in alias_rows if (r["person_id"], r["key"]) not in known.aliases]
-    insert_ignore(conn, ALIASES, alias_rows)
-    known.aliases.update((r["person_id"], r["key"]) for r in alias_rows)
+    new_aliases = [
+        (r["person_id"], r["alias"], r["key"]) for r in alias_rows if (r["person_id"], r["key"]) not in known.aliases
+    ]
+    insert_rows(conn, ALIASES, ("person_id", "alias", "key"), new_aliases, skip_existing=True)
+    known.aliases.update((pid, key) for pid, _, key in new_aliases)
     return known
 
 

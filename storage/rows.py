@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Date, Table, insert
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
 # SQLite binds a few hundred parameters per statement safely on any build (the old default limit
@@ -48,13 +49,24 @@ def _driver_rows(table: Table, columns: tuple[str, ...], rows: Sequence[Row]) ->
     ]
 
 
+# What a row that breaks a unique constraint does: fails the statement, is skipped, or (for
+# `upsert_returning_ids`) is left as it is but still returned.
+FAIL, SKIP, KEEP = "fail", "skip", "keep"
+
+
 @lru_cache(maxsize=64)
-def _sqlite_insert(table: Table, columns: tuple[str, ...], rows: int, returning: str | None) -> str:
+def _sqlite_insert(table: Table, columns: tuple[str, ...], rows: int, returning: str | None, conflict: str) -> str:
     # Every identifier comes from the table's metadata and is quoted by the dialect; values are bound.
     quote = _SQLITE.identifier_preparer.quote
     placeholders = "(" + ", ".join("?" * len(columns)) + ")"
     names = ", ".join(quote(table.c[name].name) for name in columns)
     sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES " + ", ".join([placeholders] * rows)  # noqa: S608
+    if conflict == SKIP:
+        sql += " ON CONFLICT DO NOTHING"
+    elif conflict == KEEP and returning:
+        # A no-op update, so that a row already there is returned too.
+        key = quote(table.c[returning].name)
+        sql += f" ON CONFLICT ({key}) DO UPDATE SET {key} = excluded.{key}"
     return sql + (f" RETURNING {quote(table.c[returning].name)}, id" if returning else "")
 
 
@@ -71,7 +83,12 @@ def _as_dicts(columns: tuple[str, ...], rows: Sequence[Row]) -> list[dict[str, A
 
 
 def _sqlite_chunks(
-    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], returning: str | None
+    conn: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    rows: Sequence[Row],
+    returning: str | None,
+    conflict: str = FAIL,
 ) -> list[Row]:
     """Multi-row INSERTs of `rows` (a few hundred values each); the RETURNING rows, if asked for."""
     values = _driver_rows(table, columns, rows)
@@ -81,7 +98,8 @@ def _sqlite_chunks(
     try:
         for start in range(0, len(values), per_statement):
             chunk = values[start : start + per_statement]
-            cursor.execute(_sqlite_insert(table, columns, len(chunk), returning), [v for row in chunk for v in row])
+            sql = _sqlite_insert(table, columns, len(chunk), returning, conflict)
+            cursor.execute(sql, [v for row in chunk for v in row])
             if returning:
                 returned += cursor.fetchall()
     finally:
@@ -89,8 +107,13 @@ def _sqlite_chunks(
     return returned
 
 
-def insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row]) -> None:
+def insert_rows(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], *, skip_existing: bool = False
+) -> None:
     """INSERT `rows` (tuples of values for `columns`, in that order) into `table`.
+
+    With `skip_existing`, a row that would break a unique constraint is skipped (concurrent ingests
+    race to write the same person or alias) instead of failing the statement.
 
     On SQLite, one statement for many rows rather than one per row (`executemany`): every
     statement that writes a full-text index through a trigger first flushes that index's pending
@@ -99,10 +122,12 @@ def insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: 
     """
     if not rows:
         return
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name == "sqlite":
+        _sqlite_chunks(conn, table, columns, rows, None, SKIP if skip_existing else FAIL)
+    elif skip_existing:
+        conn.execute(postgresql.insert(table).on_conflict_do_nothing(), _as_dicts(columns, rows))
+    else:
         conn.execute(insert(table), _as_dicts(columns, rows))
-        return
-    _sqlite_chunks(conn, table, columns, rows, None)
 
 
 def insert_returning_ids(
@@ -123,3 +148,21 @@ def insert_returning_ids(
         ids = dict(_sqlite_chunks(conn, table, columns, rows, key))
     at = columns.index(key)
     return [ids[row[at]] for row in rows]
+
+
+def upsert_ids(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], *, key: str
+) -> dict[Any, int]:
+    """Insert the rows that are new by the unique column `key`; {key value: id} for every row.
+
+    One statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) instead of an insert and a select;
+    the no-op update makes conflicting rows return their id too.
+    """
+    if not rows:
+        return {}
+    if conn.dialect.name == "sqlite":
+        return dict(_sqlite_chunks(conn, table, columns, rows, key, KEEP))
+    stmt = postgresql.insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c[key]], set_={key: stmt.excluded[key]})
+    result = conn.execute(stmt.returning(table.c[key], table.c.id), _as_dicts(columns, rows))
+    return dict(result.tuples().all())
