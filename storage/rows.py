@@ -2,10 +2,17 @@
 
 A report's store writes about a hundred child rows in ten statements. SQLAlchemy's Core `insert()`
 runs every row through its compiled statement's parameter machinery, and every statement through
-its execution context, which together cost more than SQLite's own work on those rows. So rows are
-built as tuples in a column order the caller names, and on SQLite they go straight to the DB-API
-cursor of the connection's transaction (dates aside, the values are already what the driver takes).
-Other databases get the Core statement.
+its execution context, which together cost more than the database's own work on those rows. So
+rows are built as tuples in a column order the caller names, and each batch is one statement:
+
+- on SQLite, a multi-row VALUES list sent straight to the DB-API cursor of the connection's
+  transaction (dates aside, the values are already what the driver takes). Not `executemany`:
+  every statement that writes a full-text index through a trigger first flushes that index's
+  pending terms to disk as a new segment (SQLite 3.40's FTS5 does so at each statement
+  savepoint), so a statement per row cost a segment per row, and the merging of them;
+- on PostgreSQL, `INSERT ... SELECT * FROM unnest(<one array per column>)`: the same SQL for any
+  number of rows, so asyncpg prepares it once, and one execution on the server instead of one per
+  row (each with its own foreign-key checks), which `executemany` costs.
 """
 
 from __future__ import annotations
@@ -15,9 +22,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, insert
+from sqlalchemy import Connection, Date, Table, bindparam
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.sql.elements import TextClause
 
 # SQLite binds a few hundred parameters per statement safely on any build (the old default limit
 # is 999); a multi-row VALUES list is cut into chunks below that.
@@ -26,6 +35,11 @@ _SQLITE_PARAMETERS_PER_STATEMENT = 900
 Row = tuple[Any, ...]
 _Convert = Callable[[Any], Any]
 _SQLITE = SQLiteDialect()
+_POSTGRES = postgresql.dialect()  # type: ignore[no-untyped-call]
+
+# What a row that breaks a unique constraint does: fails the statement, is skipped, or (for
+# `upsert_ids`) is left as it is but still returned.
+FAIL, SKIP, KEEP = "fail", "skip", "keep"
 
 
 def _iso_date(value: date | None) -> str | None:
@@ -39,7 +53,7 @@ def _converters(table: Table, columns: tuple[str, ...]) -> tuple[_Convert | None
     return converters if any(converters) else None
 
 
-def _driver_rows(table: Table, columns: tuple[str, ...], rows: Sequence[Row]) -> Sequence[Row]:
+def _sqlite_rows(table: Table, columns: tuple[str, ...], rows: Sequence[Row]) -> Sequence[Row]:
     converters = _converters(table, columns)
     if converters is None:
         return rows
@@ -49,9 +63,16 @@ def _driver_rows(table: Table, columns: tuple[str, ...], rows: Sequence[Row]) ->
     ]
 
 
-# What a row that breaks a unique constraint does: fails the statement, is skipped, or (for
-# `upsert_returning_ids`) is left as it is but still returned.
-FAIL, SKIP, KEEP = "fail", "skip", "keep"
+def _tail(quote: Callable[[str], str], table: Table, returning: str | None, conflict: str) -> str:
+    """The ON CONFLICT and RETURNING clauses, the same in both dialects."""
+    sql = ""
+    if conflict == SKIP:
+        sql += " ON CONFLICT DO NOTHING"
+    elif conflict == KEEP and returning:
+        # A no-op update, so that a row already there is returned too.
+        key = quote(table.c[returning].name)
+        sql += f" ON CONFLICT ({key}) DO UPDATE SET {key} = excluded.{key}"
+    return sql + (f" RETURNING {quote(table.c[returning].name)}, id" if returning else "")
 
 
 @lru_cache(maxsize=64)
@@ -61,13 +82,21 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], rows: int, returning:
     placeholders = "(" + ", ".join("?" * len(columns)) + ")"
     names = ", ".join(quote(table.c[name].name) for name in columns)
     sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES " + ", ".join([placeholders] * rows)  # noqa: S608
-    if conflict == SKIP:
-        sql += " ON CONFLICT DO NOTHING"
-    elif conflict == KEEP and returning:
-        # A no-op update, so that a row already there is returned too.
-        key = quote(table.c[returning].name)
-        sql += f" ON CONFLICT ({key}) DO UPDATE SET {key} = excluded.{key}"
-    return sql + (f" RETURNING {quote(table.c[returning].name)}, id" if returning else "")
+    return sql + _tail(quote, table, returning, conflict)
+
+
+@lru_cache(maxsize=64)
+def _postgres_insert(table: Table, columns: tuple[str, ...], returning: str | None, conflict: str) -> TextClause:
+    # Identifiers and types come from the table's metadata (quoted and rendered by the dialect); each
+    # column's values are bound as one array, cast so that the server knows its type.
+    quote = _POSTGRES.identifier_preparer.quote
+    names = ", ".join(quote(table.c[name].name) for name in columns)
+    arrays = ", ".join(
+        f"CAST(:c{i} AS {table.c[name].type.compile(dialect=_POSTGRES)}[])" for i, name in enumerate(columns)
+    )
+    sql = f"INSERT INTO {quote(table.name)} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
+    binds = [bindparam(f"c{i}", type_=postgresql.ARRAY(table.c[name].type)) for i, name in enumerate(columns)]
+    return sql_text(sql + _tail(quote, table, returning, conflict)).bindparams(*binds)
 
 
 def _cursor(conn: Connection) -> Any:
@@ -78,26 +107,23 @@ def _cursor(conn: Connection) -> Any:
     return dbapi_connection.cursor()
 
 
-def _as_dicts(columns: tuple[str, ...], rows: Sequence[Row]) -> list[dict[str, Any]]:
-    return [dict(zip(columns, row, strict=True)) for row in rows]
-
-
-def _sqlite_chunks(
-    conn: Connection,
-    table: Table,
-    columns: tuple[str, ...],
-    rows: Sequence[Row],
-    returning: str | None,
-    conflict: str = FAIL,
+def _write(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], returning: str | None, conflict: str
 ) -> list[Row]:
-    """Multi-row INSERTs of `rows` (a few hundred values each); the RETURNING rows, if asked for."""
-    values = _driver_rows(table, columns, rows)
+    """INSERT `rows`; the (returning, id) pairs when `returning` names a column."""
+    if not rows:
+        return []
+    if conn.dialect.name != "sqlite":
+        values = {f"c{i}": list(column) for i, column in enumerate(zip(*rows, strict=True))}
+        result = conn.execute(_postgres_insert(table, columns, returning, conflict), values)
+        return [tuple(row) for row in result] if returning else []
+    values_sqlite = _sqlite_rows(table, columns, rows)
     per_statement = max(1, _SQLITE_PARAMETERS_PER_STATEMENT // len(columns))
     returned: list[Row] = []
     cursor = _cursor(conn)
     try:
-        for start in range(0, len(values), per_statement):
-            chunk = values[start : start + per_statement]
+        for start in range(0, len(values_sqlite), per_statement):
+            chunk = values_sqlite[start : start + per_statement]
             sql = _sqlite_insert(table, columns, len(chunk), returning, conflict)
             cursor.execute(sql, [v for row in chunk for v in row])
             if returning:
@@ -114,20 +140,8 @@ def insert_rows(
 
     With `skip_existing`, a row that would break a unique constraint is skipped (concurrent ingests
     race to write the same person or alias) instead of failing the statement.
-
-    On SQLite, one statement for many rows rather than one per row (`executemany`): every
-    statement that writes a full-text index through a trigger first flushes that index's pending
-    terms to disk as a new segment (SQLite 3.40's FTS5 does so at each statement savepoint), so a
-    statement per row cost a segment per row, and the merging of them.
     """
-    if not rows:
-        return
-    if conn.dialect.name == "sqlite":
-        _sqlite_chunks(conn, table, columns, rows, None, SKIP if skip_existing else FAIL)
-    elif skip_existing:
-        conn.execute(postgresql.insert(table).on_conflict_do_nothing(), _as_dicts(columns, rows))
-    else:
-        conn.execute(insert(table), _as_dicts(columns, rows))
+    _write(conn, table, columns, rows, None, SKIP if skip_existing else FAIL)
 
 
 def insert_returning_ids(
@@ -135,17 +149,9 @@ def insert_returning_ids(
 ) -> list[int]:
     """INSERT `rows`, each with a distinct value in column `key`; their new ids, in the order given.
 
-    Multi-row INSERT ... RETURNING key, id: the order of RETURNING rows is not guaranteed, so each id
-    is matched to its row by `key`.
+    The order of RETURNING rows is not guaranteed, so each id is matched to its row by `key`.
     """
-    if not rows:
-        return []
-    ids: dict[Any, int]
-    if conn.dialect.name != "sqlite":
-        returning = insert(table).returning(table.c[key], table.c.id)
-        ids = dict(conn.execute(returning, _as_dicts(columns, rows)).tuples().all())
-    else:
-        ids = dict(_sqlite_chunks(conn, table, columns, rows, key))
+    ids: dict[Any, int] = dict(_write(conn, table, columns, rows, key, FAIL))
     at = columns.index(key)
     return [ids[row[at]] for row in rows]
 
@@ -158,11 +164,4 @@ def upsert_ids(
     One statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) instead of an insert and a select;
     the no-op update makes conflicting rows return their id too.
     """
-    if not rows:
-        return {}
-    if conn.dialect.name == "sqlite":
-        return dict(_sqlite_chunks(conn, table, columns, rows, key, KEEP))
-    stmt = postgresql.insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c[key]], set_={key: stmt.excluded[key]})
-    result = conn.execute(stmt.returning(table.c[key], table.c.id), _as_dicts(columns, rows))
-    return dict(result.tuples().all())
+    return dict(_write(conn, table, columns, rows, key, KEEP))
