@@ -600,10 +600,14 @@ _ASYNC_COMMIT = sql_text("SET LOCAL synchronous_commit = off")
 StoreItem = tuple[ParsedReport | PreparedReport, str | None, int | None]
 
 
+def _store_all(conn: Connection, items: Sequence[StoreItem]) -> list[IngestOutcome]:
+    known = KnownNames()
+    return [_store(conn, parsed, url, source_id, known) for parsed, url, source_id in items]
+
+
 def _store_all_committed(engine: Engine, items: Sequence[StoreItem]) -> list[IngestOutcome]:
     with engine.begin() as conn:
-        known = KnownNames()
-        return [_store(conn, parsed, url, source_id, known) for parsed, url, source_id in items]
+        return _store_all(conn, items)
 
 
 async def commit_reports(sessions: async_sessionmaker[AsyncSession], items: Sequence[StoreItem]) -> list[IngestOutcome]:
@@ -625,11 +629,8 @@ async def commit_reports(sessions: async_sessionmaker[AsyncSession], items: Sequ
             # leaves a half-stored one, and the next synchronous commit (a source's fetch state, say)
             # makes every earlier one durable; ingest is idempotent, so a lost report comes back.
             await session.execute(_ASYNC_COMMIT)
-        known = KnownNames()
-        return [
-            await store_report(session, parsed, url=url, source_id=source_id, known=known)
-            for parsed, url, source_id in items
-        ]
+        conn = await session.connection()
+        return await conn.run_sync(_store_all, items)
 
 
 async def commit_report(
