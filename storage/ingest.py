@@ -583,15 +583,13 @@ async def store_report(
     *,
     url: str | None,
     source_id: int | None = None,
-    known: KnownNames | None = None,
 ) -> IngestOutcome:
     """Store `parsed` once: "added", "updated" (same URL, new body), or "skipped" (already stored).
 
-    The caller owns the transaction (`async with sessions.begin() as session`); `known` carries
-    names between reports stored in that one transaction.
+    The caller owns the transaction (`async with sessions.begin() as session`).
     """
     conn = await session.connection()
-    return await conn.run_sync(_store, parsed, url, source_id, known)
+    return await conn.run_sync(_store, parsed, url, source_id)
 
 
 _ASYNC_COMMIT = sql_text("SET LOCAL synchronous_commit = off")
