@@ -22,7 +22,7 @@ from importlib import resources
 
 from digests.given_names import common_given_names
 from digests.matching import alternation_by_first_character, contains_any
-from digests.memo import remembered_in_parse
+from digests.memo import parse_dict, remembered_in_parse
 from digests.model import PersonMention, Section
 from digests.roles import KnowledgeBase, knowledge_base
 from digests.sentences import normalise, split_sentences
@@ -133,16 +133,25 @@ def _runs(sentence: str, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
     Each run comes with the word right after it (when only a space separates them), so a reporting verb
     ("Tom Lillywhite presented") can show that the run names a person. A possessive ("Tom's") ends a run.
     """
+    for words, following in _chains(sentence, vocab):
+        yield from _chain_runs(words.split(), following, vocab)
+
+
+def _chains(sentence: str, vocab: Vocabulary) -> list[tuple[str, str | None]]:
+    """The chains of `_name_chain` in which runs can start: their words, and the word right after them."""
     # Speed: runs lie inside chains of capitalised words and particles one space apart, which the regex
-    # engine finds without a Python step per word; only the chain's few words go through the loop below.
+    # engine finds without a Python step per word; only the chain's few words go through `_chain_runs`.
+    found: list[tuple[str, str | None]] = []
     pos = 0
-    while (chain := vocab.name_chain.search(sentence, pos)) is not None:
-        start = chain.start()
-        if start and sentence[start - 1] in _WORD_INNER and not _starts_word(sentence, start):
-            pos = chain.end("first")  # a capital inside a word ("ex-Labour"): no run starts in that word
-            continue
-        pos = chain.end()
-        yield from _chain_runs(chain.group("words").split(), chain.group("following"), vocab)
+    while True:
+        for chain in vocab.name_chain.finditer(sentence, pos):  # (the next search starts where a chain ends)
+            start = chain.start()
+            if start and sentence[start - 1] in _WORD_INNER and not _starts_word(sentence, start):
+                pos = chain.end("first")  # a capital inside a word ("ex-Labour"): no run starts in that word
+                break
+            found.append((chain["words"], chain["following"]))
+        else:
+            return found
 
 
 def _chain_runs(words: list[str], following: str | None, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
@@ -215,8 +224,38 @@ def _name_chain(particles: Iterable[str]) -> re.Pattern[str]:
 def name_candidates(sentence: str) -> list[NameCandidate]:
     """The possible person names in one sentence, organisations and places already left out."""
     vocab = vocabulary()
+    # Speed: a report writes the same chains ("The NEC agreed", a member's name) in many sentences, and a
+    # chain's candidates depend on its words alone but for the word after it, which only becomes the last
+    # candidates' `next_word`: the candidates of a chain's words are worked out once in a parse, and those
+    # of each word after them made from them.
+    remembered, remembered_words = parse_dict(_chains), parse_dict(_chain_candidates)
+    known: dict[tuple[str, str | None], list[NameCandidate]] = {} if remembered is None else remembered
+    known_words: dict[str, list[NameCandidate]] = {} if remembered_words is None else remembered_words
     out: list[NameCandidate] = []
-    for run, next_word in _runs(sentence, vocab):
+    for key in _chains(sentence, vocab):
+        found = known.get(key)
+        if found is None:
+            words, following = key
+            template = known_words.get(words)
+            if template is None:
+                template = known_words[words] = _chain_candidates(words, _FOLLOWING, vocab)
+            next_word = _word_text(following)[0] if following else ""
+            found = known[key] = [
+                NameCandidate(c.surface, c.tokens, c.title, c.post_title, next_word) if c.next_word is _FOLLOWING else c
+                for c in template
+            ]
+        out.extend(found)
+    return out
+
+
+# Stands for the word after a chain in `_chain_candidates`: no word of a sentence is this very object.
+_FOLLOWING = "(the word after the chain)"
+
+
+def _chain_candidates(words: str, following: str | None, vocab: Vocabulary) -> list[NameCandidate]:
+    """The candidates of the runs in one chain of `_runs` (its words, and the word right after it)."""
+    out: list[NameCandidate] = []
+    for run, next_word in _chain_runs(words.split(), following, vocab):
         while run and (run[-1] in vocab.particles or run[-1] == "of"):
             run = run[:-1]
         if not run:
