@@ -168,6 +168,9 @@ _REQUEST_HINT = (
     "raised",
 )
 _TALLY_LEAD_OUT = re.compile(r"[\s,]*(?:\bby|\bwas\s+passed|\bwere\s+passed)?[\s,]*$")
+# `_TALLY_LEAD_OUT` read backwards from the end of a line: matched once at its start, instead of tried at
+# every place of the clause (each of its matches ends at the line's end, the first is the longest).
+_TALLY_LEAD_OUT_REVERSED = re.compile(r"[\s,]*(?:yb\b|dessap\s+saw\b|dessap\s+erew\b)?[\s,]*")
 _PRONOUN_OBJECT = re.compile(r"^(?:them|it|this|these|those|that|both|all)\b", re.I)
 _NOUN_PHRASE_LEAD = re.compile(
     r"^(?P<np>(?:[Tt]he|[Oo]ur|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose)\s+[^,.;:]{3,80}?)\s+(?:came|come|were|was|is|are|had|"
@@ -237,7 +240,15 @@ def _without_tally(clause: str) -> str:
     found = find_tally(clause)
     if found is None or found.start < 8:
         return clause
-    return _TALLY_LEAD_OUT.sub("", clause[: found.start]) + clause[found.end :].rstrip(" .")
+    return _without_lead_out(clause[: found.start]) + clause[found.end :].rstrip(" .")
+
+
+def _without_lead_out(text: str) -> str:
+    """`_TALLY_LEAD_OUT.sub("", text)`: the text without the words that led to its tally."""
+    if "\n" in text:  # `$` also matches before a final line break; sentences hold none
+        return _TALLY_LEAD_OUT.sub("", text)
+    lead_out = _TALLY_LEAD_OUT_REVERSED.match(text[::-1])
+    return text[: len(text) - lead_out.end()] if lead_out else text
 
 
 def _request_before(pre: str) -> str | None:

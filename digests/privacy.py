@@ -75,16 +75,55 @@ def scan(text: str) -> tuple[str, list[PrivateDetail]]:
     return "".join(out), details
 
 
+def _ascii_digits(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` with each `\\d` written as `0-9`: the same matches in a text with no non-ASCII decimal digit.
+
+    A plain range is a bitmap to the regex engine, where `\\d` asks the Unicode database about every
+    character: the scans that open with a digit look at each character of a report, and run far faster."""
+    out: list[str] = []
+    in_class = escaped = False
+    for char in pattern.pattern:
+        if escaped:
+            out.append(("0-9" if in_class else "[0-9]") if char == "d" else "\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            out.append(char)
+            if char == "[":
+                in_class = True
+            elif char == "]":
+                in_class = False
+    return re.compile("".join(out), pattern.flags)
+
+
+_DIGIT_RUN_ASCII, _ADDRESS_ASCII, _POSTCODE_ASCII = (_ascii_digits(p) for p in (_DIGIT_RUN, _ADDRESS, _POSTCODE))
+_ASCII_BYTES = bytes(range(128))
+
+
+def _has_non_ascii_digit(text: str) -> bool:
+    """Whether `text` holds a decimal digit other than 0-9 (what `\\d` matches besides them)."""
+    if text.isascii():
+        return False
+    # The text's non-ASCII characters alone: its UTF-8 bytes without the ASCII ones, at C speed.
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return any(char.isdecimal() for char in rest)
+
+
 def _matches(text: str) -> list[tuple[int, int, str, str]]:
     found = _emails(text)
-    for run in _DIGIT_RUN.finditer(text):
+    if _has_non_ascii_digit(text):
+        digit_run, address, postcode = _DIGIT_RUN, _ADDRESS, _POSTCODE
+    else:
+        digit_run, address, postcode = _DIGIT_RUN_ASCII, _ADDRESS_ASCII, _POSTCODE_ASCII
+    for run in digit_run.finditer(text):
         # A phone number has at least 8 digits: shorter runs (vote counts, years) cannot hold one.
         if len(run.group()) >= 8 and _starts_cleanly(text, run.start(), _NOT_BEFORE_DIGITS):
             found.extend(_phones_in(run.group(), run.start()))
-    for match in _ADDRESS.finditer(text):
+    for match in address.finditer(text):
         if _starts_cleanly(text, match.start(), _NOT_BEFORE_ADDRESS) and not _PUBLIC_ADDRESSES.search(match.group()):
             found.append((match.start(), match.end(), "address", match.group()))
-    for match in _POSTCODE.finditer(text):
+    for match in postcode.finditer(text):
         if _starts_cleanly(text, match.start(), _NOT_BEFORE_POSTCODE):
             found.append((match.start(), match.end(), "postcode", match.group()))
     return found

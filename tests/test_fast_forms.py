@@ -1,0 +1,50 @@
+"""Fast forms of patterns find exactly what the plain patterns find (privacy scan, tallies, decisions)."""
+
+from __future__ import annotations
+
+import random
+
+from digests import decisions, privacy, tallies
+
+
+def test_ascii_digit_patterns_match_like_the_plain_ones_in_text_without_other_digits() -> None:
+    pieces = ["12", "7", "020 7946 0000", "+44 20 7946 0000", "(0)", "SW1A 1AA", "GIR 0AA", "E1 6AN", "High Street"]
+    pieces += ["Flat", "3", "Road", "St.", " ", "  ", "\n", ",", "-", "(", ")", "+", "’", "–", "é", "£5", "x", "A"]
+    rng = random.Random(8)
+    pairs = [
+        (privacy._DIGIT_RUN, privacy._DIGIT_RUN_ASCII),
+        (privacy._ADDRESS, privacy._ADDRESS_ASCII),
+        (privacy._POSTCODE, privacy._POSTCODE_ASCII),
+    ]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert not privacy._has_non_ascii_digit(text)
+        for plain, fast in pairs:
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_non_ascii_digits_are_noticed() -> None:
+    assert privacy._has_non_ascii_digit("call ٠٢٠ now")  # Arabic-Indic digits are `\d` too
+    assert privacy._has_non_ascii_digit("ref １２")  # full-width
+    assert not privacy._has_non_ascii_digit("NEC report – 3 March, £5, café, ½")  # ½ is numeric, not decimal
+
+
+def test_the_reversed_lead_out_takes_off_what_the_plain_pattern_does() -> None:
+    pieces = ["by", "By", " ", "  ", ",", "was", "were", "passed", "\t", "x", "nearby", "abby", "\u00a0", "\n", "."]
+    rng = random.Random(1)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert decisions._without_lead_out(text) == decisions._TALLY_LEAD_OUT.sub("", text), repr(text)
+
+
+def test_the_votes_pattern_searched_from_its_start_bound_finds_the_first_match() -> None:
+    pattern = tallies._LOWERED_TEXT.figures[0][1]
+    pieces = ["by", " ", "  ", "\t", "19", "1234", "seventeen", "a", "an", "no", "none", "votes", "vote", "devoted"]
+    pieces += ["to", "against", "11", "(incl me)", "abstention", "x", ",", "twenty", "\u00a0"]
+    rng = random.Random(2)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if "vote" not in text:
+            continue
+        plain, bounded = pattern.search(text), pattern.search(text, tallies._votes_search_start(text))
+        assert (plain and (plain.span(), plain.groups())) == (bounded and (bounded.span(), bounded.groups())), text
