@@ -56,3 +56,22 @@ def remembered_in_parse(func: Callable[[str], list[T]]) -> Callable[[str], list[
         return list(found)
 
     return wrapper
+
+
+def remembered_value_in_parse(func: Callable[[str], T]) -> Callable[[str], T]:
+    """`remembered_in_parse` for a function whose results are never changed (None, dates, strings): the one
+    result is handed to every caller."""
+    missing = object()
+
+    @functools.wraps(func)
+    def wrapper(text: str) -> T:
+        memory = _memory.get()
+        if memory is None:
+            return func(text)
+        results: dict[str, T] = memory.setdefault(func, {})
+        found = results.get(text, missing)
+        if found is missing:
+            found = results[text] = func(text)
+        return found  # type: ignore[return-value]
+
+    return wrapper

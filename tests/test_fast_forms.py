@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from digests import decisions, privacy, tallies
+from digests import decisions, privacy, tallies, topics
 
 
 def test_ascii_digit_patterns_match_like_the_plain_ones_in_text_without_other_digits() -> None:
@@ -48,3 +48,25 @@ def test_the_votes_pattern_searched_from_its_start_bound_finds_the_first_match()
             continue
         plain, bounded = pattern.search(text), pattern.search(text, tallies._votes_search_start(text))
         assert (plain and (plain.span(), plain.groups())) == (bounded and (bounded.span(), bounded.groups())), text
+
+
+def test_topic_hits_go_on_after_a_match_as_a_search_from_its_last_character_does() -> None:
+    fast = topics._fast_pattern()
+    assert fast is not None
+    pattern, group_topic, _restart = fast
+
+    def searched(text: str) -> list[int]:  # the plain form: every search starts at the last match's last character
+        out: list[int] = []
+        padded = " " + text.lower()
+        found = pattern.search(padded)
+        while found:
+            out.append(group_topic[found.lastindex or 0])
+            found = pattern.search(padded, found.end() - 1)
+        return out
+
+    pieces = ["£5", ",", ".", "£6", "policy", "policies", "suspended", "clause iv", "clause v", "staffing", "rule"]
+    pieces += ["rules", " ", "-", "budget", "finance", "europe", "eu", "members", "x", "1", "_", "\n", "k", "m", "bn"]
+    rng = random.Random(4)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert list(topics._topic_hits(text)) == searched(text), text
