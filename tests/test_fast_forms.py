@@ -70,3 +70,27 @@ def test_topic_hits_go_on_after_a_match_as_a_search_from_its_last_character_does
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         assert list(topics._topic_hits(text)) == searched(text), text
+
+
+def test_the_privacy_scan_finds_what_the_plain_patterns_find() -> None:
+    def plain(text: str) -> list[tuple[int, int, str, str]]:
+        found = privacy._emails(text)
+        for run in privacy._DIGIT_RUN.finditer(text):
+            if len(run.group()) >= 8 and privacy._starts_cleanly(text, run.start(), privacy._NOT_BEFORE_DIGITS):
+                found.extend(privacy._phones_in(run.group(), run.start()))
+        for match in privacy._ADDRESS.finditer(text):
+            clean = privacy._starts_cleanly(text, match.start(), privacy._NOT_BEFORE_ADDRESS)
+            if clean and not privacy._PUBLIC_ADDRESSES.search(match.group()):
+                found.append((match.start(), match.end(), "address", match.group()))
+        for match in privacy._POSTCODE.finditer(text):
+            if privacy._starts_cleanly(text, match.start(), privacy._NOT_BEFORE_POSTCODE):
+                found.append((match.start(), match.end(), "postcode", match.group()))
+        return found
+
+    pieces = ["020 7946 0000", "+44 (0)20 7946 0000", "(020) 7946 0000", "07700 900123", "212-555-0123", "12"]
+    pieces += ["SW1A 1AA", "GIR 0AA", "e1 6an", "10 Downing Street", "3 High Street", "Flat 2", "Road", " ", "\n"]
+    pieces += ["(", "+", "+(", ")", "-", ",", "x", "A", "’", "–", "é", "٣", "19", "7", "£5", "a@b.org"]
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert privacy._matches(text) == plain(text), text
