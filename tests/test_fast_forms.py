@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from digests import decisions, privacy, tallies, topics
+from digests import decisions, extract, privacy, tallies, topics
 
 
 def test_ascii_digit_patterns_match_like_the_plain_ones_in_text_without_other_digits() -> None:
@@ -94,3 +94,13 @@ def test_the_privacy_scan_finds_what_the_plain_patterns_find() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
         assert privacy._matches(text) == plain(text), text
+
+
+def test_control_characters_are_counted_as_the_pattern_counts_them() -> None:
+    pieces = ["a", "\x00", "\x07", "\x08", "\t", "\n", "\x0e", "\x1f", "\x7f", "\x80", "\x9f", "é", "–", "\ud800", "😀"]
+    rng = random.Random(6)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        encoded = text.encode("utf-8", "surrogatepass")
+        counted = len(encoded) - len(encoded.translate(None, extract._CONTROL_BYTES))
+        assert counted == len(extract._CONTROL_CHARS.findall(text)), repr(text)
