@@ -77,6 +77,7 @@ _OTHER_BODY = re.compile(
 _MINUTED = re.compile(
     r"^\s*(?:Agreed|AGREED|Resolved|RESOLVED|Decided|Decision)\s*[:–—-]\s*(?:that\s+)?(?P<what>\S.+)$"
 )
+_MINUTED_FIRST_LETTERS = frozenset("ARD")  # the first letters of `_MINUTED`'s words, after white space
 _ELECTION_VERBS = frozenset({"appointed", "elected", "re-elected"})
 _ADVERBS = (
     r"(?:also|then|finally|duly|unanimously|formally|subsequently|later|eventually|narrowly|overwhelmingly|"
@@ -559,8 +560,12 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
         sentences = split_sentences(section.text or "\n".join(section.items))
         found: list[_Found] = []
         verbs_present, words_present = _key_words_in(sentences)
+        key_words = verbs_present + words_present
         for index, sentence in enumerate(sentences):
-            found.extend(_decisions_in(sentence, index, verbs_present, words_present))
+            # Most sentences hold none of the key words and are no minuted decision: `_decisions_in` would find
+            # nothing in them (it returns at its first test), so they are passed over here, more cheaply.
+            if contains_any(sentence, key_words) or sentence.lstrip()[:1] in _MINUTED_FIRST_LETTERS:
+                found.extend(_decisions_in(sentence, index, verbs_present, words_present))
         for f in _attach_tallies(found, sentences):
             f.subject = _resolve_pronoun_subject(f, sentences)
             text = " ".join([f.sentence, *f.extra_text])
