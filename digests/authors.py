@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 from digests.given_names import common_given_names
+from digests.memo import remembered_in_parse
 
 _TOKEN = re.compile(r"^(?:[A-Z][a-z]{0,2}['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?$")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
@@ -115,6 +116,7 @@ def leading_names(raw: str) -> list[str]:
     return names
 
 
+@remembered_in_parse
 def byline_names(line: str) -> list[str]:
     """Names in a byline: "By Jane Doe and John Roe", "By Jane Doe, CLP Secretary", "Posted on 3 May 2015
     by Jane Doe", "Posted by Jane Doe at 9:04 PM", or a lone name."""
@@ -131,6 +133,7 @@ def byline_names(line: str) -> list[str]:
     return []
 
 
+@remembered_in_parse
 def title_names(line: str) -> list[str]:
     """Names in a title like "Jane Doe reports back from the NEC", "NEC report by Jane Doe" or "Jane Doe's
     NEC report"."""

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from digests.memo import remembered_value_in_parse
+
 _MONTHS: dict[str, int] = {
     "january": 1,
     "jan": 1,
@@ -184,6 +186,7 @@ def _borrow_years(mentions: list[DateMention], text: str) -> list[DateMention]:
     return out
 
 
+@remembered_value_in_parse
 def dateline_date(line: str) -> date | None:
     """The date of a line that is only a date ("May 30, 2012 1:49 pm", "Sunday, April 03, 2022",
     "Posted on 12 June 2019 by Jane Doe"), or None for any other line."""

@@ -77,6 +77,7 @@ _OTHER_BODY = re.compile(
 _MINUTED = re.compile(
     r"^\s*(?:Agreed|AGREED|Resolved|RESOLVED|Decided|Decision)\s*[:–—-]\s*(?:that\s+)?(?P<what>\S.+)$"
 )
+_MINUTED_FIRST_LETTERS = frozenset("ARD")  # the first letters of `_MINUTED`'s words, after white space
 _ELECTION_VERBS = frozenset({"appointed", "elected", "re-elected"})
 _ADVERBS = (
     r"(?:also|then|finally|duly|unanimously|formally|subsequently|later|eventually|narrowly|overwhelmingly|"
@@ -168,6 +169,9 @@ _REQUEST_HINT = (
     "raised",
 )
 _TALLY_LEAD_OUT = re.compile(r"[\s,]*(?:\bby|\bwas\s+passed|\bwere\s+passed)?[\s,]*$")
+# `_TALLY_LEAD_OUT` read backwards from the end of a line: matched once at its start, instead of tried at
+# every place of the clause (each of its matches ends at the line's end, the first is the longest).
+_TALLY_LEAD_OUT_REVERSED = re.compile(r"[\s,]*(?:yb\b|dessap\s+saw\b|dessap\s+erew\b)?[\s,]*")
 _PRONOUN_OBJECT = re.compile(r"^(?:them|it|this|these|those|that|both|all)\b", re.I)
 _NOUN_PHRASE_LEAD = re.compile(
     r"^(?P<np>(?:[Tt]he|[Oo]ur|[Aa]n?|[Tt]his|[Tt]hese|[Tt]hose)\s+[^,.;:]{3,80}?)\s+(?:came|come|were|was|is|are|had|"
@@ -237,7 +241,15 @@ def _without_tally(clause: str) -> str:
     found = find_tally(clause)
     if found is None or found.start < 8:
         return clause
-    return _TALLY_LEAD_OUT.sub("", clause[: found.start]) + clause[found.end :].rstrip(" .")
+    return _without_lead_out(clause[: found.start]) + clause[found.end :].rstrip(" .")
+
+
+def _without_lead_out(text: str) -> str:
+    """`_TALLY_LEAD_OUT.sub("", text)`: the text without the words that led to its tally."""
+    if "\n" in text:  # `$` also matches before a final line break; sentences hold none
+        return _TALLY_LEAD_OUT.sub("", text)
+    lead_out = _TALLY_LEAD_OUT_REVERSED.match(text[::-1])
+    return text[: len(text) - lead_out.end()] if lead_out else text
 
 
 def _request_before(pre: str) -> str | None:
@@ -548,8 +560,12 @@ def extract_decisions(sections: list[Section], *, meeting_date: date | None) -> 
         sentences = split_sentences(section.text or "\n".join(section.items))
         found: list[_Found] = []
         verbs_present, words_present = _key_words_in(sentences)
+        key_words = verbs_present + words_present
         for index, sentence in enumerate(sentences):
-            found.extend(_decisions_in(sentence, index, verbs_present, words_present))
+            # Most sentences hold none of the key words and are no minuted decision: `_decisions_in` would find
+            # nothing in them (it returns at its first test), so they are passed over here, more cheaply.
+            if contains_any(sentence, key_words) or sentence.lstrip()[:1] in _MINUTED_FIRST_LETTERS:
+                found.extend(_decisions_in(sentence, index, verbs_present, words_present))
         for f in _attach_tallies(found, sentences):
             f.subject = _resolve_pronoun_subject(f, sentences)
             text = " ".join([f.sentence, *f.extra_text])

@@ -46,6 +46,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # the characters of `_CONTROL_CHARS`
 _TITLE_TAG = re.compile(r"<title[^>]{0,200}>([^<]{1,400})</title>", re.IGNORECASE)
 _TITLE_SEARCH_LIMIT = 200_000
 _TITLE_PARTS = re.compile(r"\s+[|»·–—-]\s+|:\s+")
@@ -150,7 +151,10 @@ def _refuse_binary_text(text: str) -> None:
     sample = text[:65536]
     if "\x00" in sample:
         raise InputRejected("input is binary (it contains NUL bytes), not a text or HTML report")
-    controls = len(_CONTROL_CHARS.findall(sample))
+    # Counted as bytes: each of them is one byte in UTF-8, and no other character's encoding holds such a
+    # byte, so deleting them from the encoded sample counts them at C speed (the pattern's scan did not).
+    encoded = sample.encode("utf-8", "surrogatepass")
+    controls = len(encoded) - len(encoded.translate(None, _CONTROL_BYTES))
     if controls > max(8, len(sample) // 20):
         raise InputRejected("input is binary (too many control characters), not a text or HTML report")
 
@@ -163,7 +167,8 @@ def detect_kind(text: str, name: str | None) -> str:
     if hint.endswith((".md", ".markdown", "text/markdown")):
         return "markdown"
     head = text[:4096].lstrip()
-    if head.lower().startswith(("<!doctype html", "<html")):
+    # Only the opening is lower-cased: each character lowers to one or more, so it decides the prefix.
+    if head[: len("<!doctype html")].lower().startswith(("<!doctype html", "<html")):
         return "html"
     if _HTML_SNIFF.search(head) and len(_HTML_CLOSE_TAGS.findall(text[:20000])) >= 2:
         return "html"

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_memory: ContextVar[dict[Callable[..., Any], dict[str, Any]] | None] = ContextVar("parse_memory", default=None)
+_memory: ContextVar[dict[Callable[..., Any], dict[Any, Any]] | None] = ContextVar("parse_memory", default=None)
 
 
 @contextmanager
@@ -28,6 +28,14 @@ def parse_memory() -> Iterator[None]:
         yield
     finally:
         _memory.reset(token)
+
+
+def parse_dict(owner: Callable[..., Any]) -> dict[Any, Any] | None:
+    """The dict that `owner` keeps its own remembered results in during this parse; None outside a parse.
+
+    For results that are not a function of one text (`remembered_in_parse` covers those)."""
+    memory = _memory.get()
+    return None if memory is None else memory.setdefault(owner, {})
 
 
 def remembered_in_parse(func: Callable[[str], list[T]]) -> Callable[[str], list[T]]:
@@ -46,5 +54,24 @@ def remembered_in_parse(func: Callable[[str], list[T]]) -> Callable[[str], list[
         if found is None:
             found = results[text] = func(text)
         return list(found)
+
+    return wrapper
+
+
+def remembered_value_in_parse(func: Callable[[str], T]) -> Callable[[str], T]:
+    """`remembered_in_parse` for a function whose results are never changed (None, dates, strings): the one
+    result is handed to every caller."""
+    missing = object()
+
+    @functools.wraps(func)
+    def wrapper(text: str) -> T:
+        memory = _memory.get()
+        if memory is None:
+            return func(text)
+        results: dict[str, T] = memory.setdefault(func, {})
+        found = results.get(text, missing)
+        if found is missing:
+            found = results[text] = func(text)
+        return found  # type: ignore[return-value]
 
     return wrapper

@@ -22,7 +22,7 @@ from importlib import resources
 
 from digests.given_names import common_given_names
 from digests.matching import alternation_by_first_character, contains_any
-from digests.memo import remembered_in_parse
+from digests.memo import parse_dict, remembered_in_parse
 from digests.model import PersonMention, Section
 from digests.roles import KnowledgeBase, knowledge_base
 from digests.sentences import normalise, split_sentences
@@ -133,16 +133,25 @@ def _runs(sentence: str, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
     Each run comes with the word right after it (when only a space separates them), so a reporting verb
     ("Tom Lillywhite presented") can show that the run names a person. A possessive ("Tom's") ends a run.
     """
+    for words, following in _chains(sentence, vocab):
+        yield from _chain_runs(words.split(), following, vocab)
+
+
+def _chains(sentence: str, vocab: Vocabulary) -> list[tuple[str, str | None]]:
+    """The chains of `_name_chain` in which runs can start: their words, and the word right after them."""
     # Speed: runs lie inside chains of capitalised words and particles one space apart, which the regex
-    # engine finds without a Python step per word; only the chain's few words go through the loop below.
+    # engine finds without a Python step per word; only the chain's few words go through `_chain_runs`.
+    found: list[tuple[str, str | None]] = []
     pos = 0
-    while (chain := vocab.name_chain.search(sentence, pos)) is not None:
-        start = chain.start()
-        if start and sentence[start - 1] in _WORD_INNER and not _starts_word(sentence, start):
-            pos = chain.end("first")  # a capital inside a word ("ex-Labour"): no run starts in that word
-            continue
-        pos = chain.end()
-        yield from _chain_runs(chain.group("words").split(), chain.group("following"), vocab)
+    while True:
+        for chain in vocab.name_chain.finditer(sentence, pos):  # (the next search starts where a chain ends)
+            start = chain.start()
+            if start and sentence[start - 1] in _WORD_INNER and not _starts_word(sentence, start):
+                pos = chain.end("first")  # a capital inside a word ("ex-Labour"): no run starts in that word
+                break
+            found.append((chain["words"], chain["following"]))
+        else:
+            return found
 
 
 def _chain_runs(words: list[str], following: str | None, vocab: Vocabulary) -> Iterator[tuple[list[str], str]]:
@@ -215,8 +224,38 @@ def _name_chain(particles: Iterable[str]) -> re.Pattern[str]:
 def name_candidates(sentence: str) -> list[NameCandidate]:
     """The possible person names in one sentence, organisations and places already left out."""
     vocab = vocabulary()
+    # Speed: a report writes the same chains ("The NEC agreed", a member's name) in many sentences, and a
+    # chain's candidates depend on its words alone but for the word after it, which only becomes the last
+    # candidates' `next_word`: the candidates of a chain's words are worked out once in a parse, and those
+    # of each word after them made from them.
+    remembered, remembered_words = parse_dict(_chains), parse_dict(_chain_candidates)
+    known: dict[tuple[str, str | None], list[NameCandidate]] = {} if remembered is None else remembered
+    known_words: dict[str, list[NameCandidate]] = {} if remembered_words is None else remembered_words
     out: list[NameCandidate] = []
-    for run, next_word in _runs(sentence, vocab):
+    for key in _chains(sentence, vocab):
+        found = known.get(key)
+        if found is None:
+            words, following = key
+            template = known_words.get(words)
+            if template is None:
+                template = known_words[words] = _chain_candidates(words, _FOLLOWING, vocab)
+            next_word = _word_text(following)[0] if following else ""
+            found = known[key] = [
+                NameCandidate(c.surface, c.tokens, c.title, c.post_title, next_word) if c.next_word is _FOLLOWING else c
+                for c in template
+            ]
+        out.extend(found)
+    return out
+
+
+# Stands for the word after a chain in `_chain_candidates`: no word of a sentence is this very object.
+_FOLLOWING = "(the word after the chain)"
+
+
+def _chain_candidates(words: str, following: str | None, vocab: Vocabulary) -> list[NameCandidate]:
+    """The candidates of the runs in one chain of `_runs` (its words, and the word right after it)."""
+    out: list[NameCandidate] = []
+    for run, next_word in _chain_runs(words.split(), following, vocab):
         while run and (run[-1] in vocab.particles or run[-1] == "of"):
             run = run[:-1]
         if not run:
@@ -298,51 +337,74 @@ class _Person:
         self.mentions += 1
         if surface and surface != self.name and surface not in self.aliases:
             self.aliases.append(surface)
-        if sentence and sentence not in self.sentences and len(self.sentences) < MAX_SENTENCES:
+        if sentence and len(self.sentences) < MAX_SENTENCES and sentence not in self.sentences:
             self.sentences.append(sentence)
 
 
 def full_name(candidate: NameCandidate, kb: KnowledgeBase, vocab: Vocabulary) -> str | None:
     """The canonical full name a candidate stands for, or None when it is not (certainly) a full name."""
+    name, needs_verb = _full_name_parts(candidate, kb, vocab)
+    return None if needs_verb and candidate.next_word not in vocab.person_verbs else name
+
+
+def _full_name_parts(candidate: NameCandidate, kb: KnowledgeBase, vocab: Vocabulary) -> tuple[str | None, bool]:
+    """`full_name` but for the word after the candidate: the name, and whether it is one only when that
+    word is a reporting verb ("Zephyrine Tolliver presented"). Depends on the surface, title and post-title."""
     tokens = candidate.tokens
     if candidate.title:
         titled = kb.canonical(f"{candidate.title} {candidate.surface}")
         if titled:
-            return titled
+            return titled, False
     known = kb.canonical(candidate.surface)
     if known and len(tokens) >= 2:
-        return known
+        return known, False
     if "of" in tokens:
         tokens = tokens[: tokens.index("of")]
     while tokens and tokens[0] in vocab.particles:
         tokens = tokens[1:]
     if len(tokens) == 1 and candidate.title in _PEERAGE_TITLES and candidate.title not in ("Lady",):
-        return f"{candidate.title} {tokens[0]}" if _NAME_TOKEN.fullmatch(tokens[0]) else None
+        return (f"{candidate.title} {tokens[0]}" if _NAME_TOKEN.fullmatch(tokens[0]) else None), False
     if not 2 <= len(tokens) <= 4:
-        return None
+        return None, False
     if not all(_NAME_TOKEN.fullmatch(t) for t in tokens if t not in vocab.particles):
-        return None
+        return None, False
     if tokens[0] in vocab.surname_words and tokens[0] not in vocab.given_names:
-        return None
-    person_like = (
-        tokens[0] in vocab.given_names
-        or candidate.title is not None
-        or candidate.post_title is not None
-        or candidate.next_word in vocab.person_verbs
-    )
-    if not person_like:
-        return None
+        return None, False
+    person_like = tokens[0] in vocab.given_names or candidate.title is not None or candidate.post_title is not None
     name = " ".join(tokens)
-    return kb.canonical(name) or name
+    return kb.canonical(name) or name, not person_like
+
+
+def _full_names_in_parse() -> dict[tuple[str, str | None, str | None], tuple[str | None, bool]]:
+    """`_full_name_parts` of each (surface, title, post-title) met in this parse: a name recurs in many
+    sentences, after many words (the surface holds the tokens)."""
+    remembered = parse_dict(_full_name_parts)
+    return {} if remembered is None else remembered
+
+
+def _remembered_full_name(
+    candidate: NameCandidate,
+    known: dict[tuple[str, str | None, str | None], tuple[str | None, bool]],
+    kb: KnowledgeBase,
+    vocab: Vocabulary,
+) -> str | None:
+    """`full_name`, with the part that does not depend on the word after the candidate looked up in `known`."""
+    key = (candidate.surface, candidate.title, candidate.post_title)
+    parts = known.get(key)
+    if parts is None:
+        parts = known[key] = _full_name_parts(candidate, kb, vocab)
+    name, needs_verb = parts
+    return None if needs_verb and candidate.next_word not in vocab.person_verbs else name
 
 
 def names_in(text: str) -> list[str]:
     """Canonical full names written out in `text` (no back-references), in order of appearance."""
     kb, vocab = knowledge_base(), vocabulary()
+    known = _full_names_in_parse()
     out: list[str] = []
     for sentence in split_sentences(text):
         for cand in name_candidates(sentence):
-            name = full_name(cand, kb, vocab)
+            name = _remembered_full_name(cand, known, kb, vocab)
             if name is None and len(cand.tokens) == 1:
                 alias = kb.canonical(f"{cand.title} {cand.surface}" if cand.title else cand.surface)
                 name = alias if alias and " " in alias else None
@@ -438,13 +500,10 @@ def extract_people(
 
     # Pass 1: full names and knowledge-base aliases.
     singles: list[tuple[NameCandidate, str]] = []
-    full_names: dict[tuple[str, str | None, str | None, str], str | None] = {}  # a name recurs in many sentences
+    known = _full_names_in_parse()
     for sentence in sentences:
         for cand in name_candidates(sentence):
-            seen_as = (cand.surface, cand.title, cand.post_title, cand.next_word)  # (the surface holds the tokens)
-            if seen_as not in full_names:
-                full_names[seen_as] = full_name(cand, kb, vocab)
-            name = full_names[seen_as]
+            name = _remembered_full_name(cand, known, kb, vocab)
             if name is not None:
                 surface = f"{cand.title} {cand.surface}" if cand.title else cand.surface
                 if cand.post_title:
@@ -474,7 +533,13 @@ def extract_people(
             surface = f"{cand.title} {cand.surface}" if cand.title else cand.surface
             person(name).add(surface, sentence)
     if meeting_date:
-        for sentence in sentences:
+        # The role phrases' anchor words looked for once in all the sentences, then each sentence only for
+        # those present (often none): most sentences name no role. (No anchor holds a line break.)
+        everything = "\n".join(sentences)
+        anchors = tuple(anchor for anchor in _role_phrases().anchors if anchor in everything)
+        for sentence in sentences if anchors else ():
+            if not contains_any(sentence, anchors):
+                continue
             for role in role_references(sentence):
                 name = kb.holder(role, on=meeting_date)
                 if name:

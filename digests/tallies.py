@@ -111,6 +111,22 @@ def _number(text: str | None) -> int | None:
     return int(text) if text.isdigit() else _NUMBER_WORDS.get(text)
 
 
+_LONGEST_NUMBER = max(3, *map(len, _NUMBER_WORDS))  # characters of `_NUM`: three digits or a number word
+
+
+def _votes_search_start(lowered: str) -> int:
+    """A place before which no match of the "by 19 votes to 11" pattern starts in `lowered` (which holds
+    "vote"): the first "vote" less the longest "by", spaces and number that can stand before it.
+
+    The pattern opens with a word boundary, so the regex engine tries it at every place it is given; a match
+    holds "vote" right after its number and never another before, so none starts further back than this.
+    """
+    vote = lowered.find("vote")
+    number_end = len(lowered[:vote].rstrip())  # the spaces before "vote" follow the number
+    number_start = max(0, number_end - _LONGEST_NUMBER)
+    return max(0, len(lowered[:number_start].rstrip()) - len("by"))
+
+
 def find_tally(sentence: str) -> TallyMatch | None:
     """The first vote tally in the sentence, or None; "unanimously" gives a tally without figures."""
     # Words a pattern needs are looked for in the lower-cased sentence (when it folds exactly) first, and the
@@ -118,7 +134,14 @@ def find_tally(sentence: str) -> TallyMatch | None:
     lowered = ascii_lower(sentence)
     text, matchers = (sentence, _ANY_TEXT) if lowered is None else (lowered, _LOWERED_TEXT)
     for needed, pattern in matchers.figures:
-        m = pattern.search(text) if lowered is None or needed in lowered else None
+        if lowered is None:
+            m = pattern.search(text)
+        elif needed not in lowered:
+            m = None
+        elif needed == "vote":
+            m = pattern.search(text, _votes_search_start(lowered))
+        else:
+            m = pattern.search(text)
         if m:
             votes_for, against = _number(m.group(1)), _number(m.group(2))
             if votes_for is None or against is None or m.group(1).casefold() in ("a", "an", "no", "none"):

@@ -73,25 +73,36 @@ def _fast_form(keyword: str) -> str | None:
     return "".join(out)
 
 
+# A keyword in `_fast_form` whose matches surely end with a word character: one that ends with a letter or
+# digit (no escape), perhaps then an optional letter, `\w*` or `\w+`, and a word boundary.
+_ENDS_WITH_WORD_CHARACTER = re.compile(r"(?:.*[^\\])?[a-z0-9](?:[a-z0-9]\?)?(?:\\w[*+])?(?:\\b)?")
+
+
 @lru_cache(maxsize=1)
-def _fast_pattern() -> tuple[re.Pattern[str], tuple[int, ...]] | None:
-    """The vocabulary as one case-sensitive pattern for ASCII-lower-cased text, and the topic number of each
-    group (an empty group closes each keyword); None when some keyword does not fit that form."""
-    by_first: dict[str, list[tuple[str, int]]] = {}
+def _fast_pattern() -> tuple[re.Pattern[str], tuple[int, ...], frozenset[int]] | None:
+    """The vocabulary as one case-sensitive pattern for ASCII-lower-cased text, the topic number of each
+    group (an empty group closes each keyword), and the groups of the keywords that may end with a character
+    another keyword's match can start with; None when some keyword does not fit that form."""
+    by_first: dict[str, list[tuple[str, int, bool]]] = {}
     for topic, keywords in enumerate(_raw_topics().values()):
         for keyword in keywords:
             lowered = _fast_form(keyword)
             if lowered is None:
                 return None
-            by_first.setdefault(lowered[0], []).append((lowered[1:], topic))
+            ends_in_word = _ENDS_WITH_WORD_CHARACTER.fullmatch(lowered) is not None and "\\\\" not in lowered
+            by_first.setdefault(lowered[0], []).append((lowered[1:], topic, ends_in_word))
     # Keywords with different first characters never match at the same place, and within one first
     # character they keep the vocabulary's order: the first keyword that matches wins, as in `_pattern`.
     branches: list[str] = []
     group_topic: list[int] = [-1]  # groups are numbered in the order they appear; 0 is the whole match
+    restart: set[int] = set()
     for first, rests in by_first.items():
-        branches.append(f"{re.escape(first)}(?:{'|'.join(f'{rest}()' for rest, _ in rests)})")
-        group_topic.extend(topic for _, topic in rests)
-    return re.compile(rf"[^\w-](?:{'|'.join(branches)})(?![\w-])"), tuple(group_topic)
+        branches.append(f"{re.escape(first)}(?:{'|'.join(f'{rest}()' for rest, _, _ in rests)})")
+        for _rest, topic, ends_in_word in rests:
+            if not ends_in_word:
+                restart.add(len(group_topic))
+            group_topic.append(topic)
+    return re.compile(rf"[^\w-](?:{'|'.join(branches)})(?![\w-])"), tuple(group_topic), frozenset(restart)
 
 
 def _topic_hits(text: str) -> Iterator[int]:
@@ -102,15 +113,23 @@ def _topic_hits(text: str) -> Iterator[int]:
             if m.lastgroup:
                 yield int(m.lastgroup[1:])
         return
-    pattern, group_topic = fast
+    pattern, group_topic, restart = fast
     padded = " " + lowered  # the character before the first keyword
-    found = pattern.search(padded)
-    while found:
-        if found.lastindex:
-            yield group_topic[found.lastindex]
-        # The next keyword may start right after this one, its separator being this match's last character
-        # ("£5,£6": a keyword can end with "," or "."), so the search goes on from that character.
-        found = pattern.search(padded, found.end() - 1)
+    position = 0
+    while True:
+        for found in pattern.finditer(padded, position):
+            index = found.lastindex
+            if index:
+                yield group_topic[index]
+            if not index or index in restart:
+                # The next keyword may start right after this one, its separator being this match's last
+                # character ("£5,£6": a keyword can end with "," or "."), so the search goes on from that
+                # character. A match that ends with a word character cannot be followed so: the search
+                # goes on after it, as `finditer` does.
+                position = found.end() - 1
+                break
+        else:
+            return
 
 
 def topic_names() -> list[str]:

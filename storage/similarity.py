@@ -46,9 +46,11 @@ def body_hash(text: str) -> str:
     return hash_words(words(text))
 
 
-def _shingle_hashes_of(tokens: list[str]) -> set[int]:
+def _shingle_hashes_of(tokens: list[str], below: int = 1 << 32) -> set[int]:
+    """The CRC-32 of every shingle of `tokens`; with `below`, only the hashes less than that."""
     if len(tokens) < SHINGLE_WORDS:
-        return {zlib.crc32(" ".join(tokens).encode("utf-8"))} if tokens else set()
+        every = {zlib.crc32(" ".join(tokens).encode("utf-8"))} if tokens else set()
+        return {h for h in every if h < below}
     # Each shingle is a slice of the joined text's UTF-8 bytes (tokens hold no space, so the spaces are
     # exactly the separators): the bytes that joining and encoding its five words would give, without a
     # join and an encode per shingle (a fifth fewer instructions).
@@ -57,17 +59,35 @@ def _shingle_hashes_of(tokens: list[str]) -> set[int]:
     sizes = map(len, tokens) if len(data) == len(joined) else map(len, map(str.encode, tokens))
     starts = list(map(add, accumulate(sizes, initial=0), count()))  # byte offset of each token; then the end + 1
     crc32 = zlib.crc32
-    return {crc32(data[start : after - 1]) for start, after in zip(starts, starts[SHINGLE_WORDS:], strict=False)}
+    pairs = zip(starts, starts[SHINGLE_WORDS:], strict=False)
+    if below >= 1 << 32:
+        return {crc32(data[start : after - 1]) for start, after in pairs}
+    return {h for start, after in pairs if (h := crc32(data[start : after - 1])) < below}
 
 
 def _shingle_hashes(text: str) -> set[int]:
     return _shingle_hashes_of(words(text))
 
 
+def _smallest_shingle_hashes(tokens: list[str]) -> list[int]:
+    """The `SKETCH_SIZE` smallest shingle hashes of `tokens`, in order."""
+    shingles = len(tokens) - SHINGLE_WORDS + 1
+    if shingles > 4 * SKETCH_SIZE:
+        # Speed: CRC-32s spread evenly, so about three sketches' worth of a report's shingles hash below this
+        # limit; when at least a sketch's worth of distinct hashes do, the smallest of all are among them, and
+        # only those few are kept and sorted (a fifth of the work). Repetitive text falls back to all of them.
+        limit = (1 << 32) * 3 * SKETCH_SIZE // shingles
+        below = _shingle_hashes_of(tokens, limit)
+        if len(below) >= SKETCH_SIZE:
+            return sorted(below)[:SKETCH_SIZE]
+    return sorted(_shingle_hashes_of(tokens))[:SKETCH_SIZE]
+
+
 def sketch_words(tokens: list[str]) -> str:
     """`signature` of a text whose `words` are already known."""
-    smallest = sorted(_shingle_hashes_of(tokens))[:SKETCH_SIZE]
-    return f"{SKETCH_VERSION}:" + ",".join(format(h, "x") for h in smallest)
+    smallest = _smallest_shingle_hashes(tokens)
+    # One formatting operation for the whole list: each hash in lower-case hex, comma-separated.
+    return f"{SKETCH_VERSION}:" + ",".join(["%x"] * len(smallest)) % tuple(smallest)
 
 
 def signature(text: str) -> str:

@@ -8,7 +8,15 @@ import subprocess
 import sys
 import zlib
 
-from storage.similarity import _NON_WORD_CHARACTERS, _shingle_hashes_of, estimate_jaccard, jaccard, signature, words
+from storage.similarity import (
+    _NON_WORD_CHARACTERS,
+    _shingle_hashes_of,
+    estimate_jaccard,
+    jaccard,
+    signature,
+    sketch_words,
+    words,
+)
 
 WORDS = [
     "membership",
@@ -76,3 +84,16 @@ def test_words_and_shingles_match_their_plain_definitions() -> None:
         shingles = {" ".join(tokens[i : i + 5]) for i in range(len(tokens) - 4)} or {" ".join(tokens)}
         assert _shingle_hashes_of(tokens) == ({zlib.crc32(s.encode()) for s in shingles} if tokens else set())
     assert not any(re.fullmatch(r"\w", c) for c in _NON_WORD_CHARACTERS)
+
+
+def test_the_sketch_is_the_smallest_hashes_of_all_shingles() -> None:
+    """Long texts keep only the hashes below a limit before sorting; the sketch is still the bottom-k of every
+    shingle hash in lower-case hex, also for repetitive text where too few distinct hashes fall below it."""
+    rng = random.Random(5)
+    vocabulary = [f"w{i}" for i in range(300)]
+    for size in (0, 3, 5, 60, 600, 2000, 6000):
+        for repetitive in (False, True):
+            pool = vocabulary[:4] if repetitive else vocabulary
+            tokens = [rng.choice(pool) for _ in range(size)]
+            every = sorted(_shingle_hashes_of(tokens))[:128]
+            assert sketch_words(tokens) == "2:" + ",".join(format(h, "x") for h in every)
