@@ -163,19 +163,21 @@ def _read_file(name: str, path: Path) -> bytes | IngestOutcome:
         return IngestOutcome(name, "failed", f"cannot read the file ({exc.strerror or type(exc).__name__})")
 
 
-def _read_and_parse_here(name: str, path: Path) -> ParsedReport | IngestOutcome:
-    data = _read_file(name, path)
-    return data if isinstance(data, IngestOutcome) else _parse_here(data, name)
+_FileParse = ParsedReport | PreparedReport | IngestOutcome
 
 
-async def _read_and_parse(
-    name: str, path: Path, pool: Executor | None
-) -> ParsedReport | PreparedReport | IngestOutcome:
-    if pool is None:
-        # One trip to a worker thread for the whole file: each trip costs more than reading it.
-        return await asyncio.to_thread(_read_and_parse_here, name, path)
+def _read_and_parse_here(files: list[tuple[str, Path]]) -> list[_FileParse]:
+    """Each file read and parsed in the calling thread (never the event loop's), in order."""
+    parses: list[_FileParse] = []
+    for name, path in files:
+        data = _read_file(name, path)
+        parses.append(data if isinstance(data, IngestOutcome) else _parse_here(data, name))
+    return parses
+
+
+async def _read_and_parse(name: str, path: Path, pool: Executor) -> list[_FileParse]:
     data = await asyncio.to_thread(_read_file, name, path)
-    return data if isinstance(data, IngestOutcome) else await _parse(data, name, pool)
+    return [data if isinstance(data, IngestOutcome) else await _parse(data, name, pool)]
 
 
 def _parse_workers(settings: Settings, files: int) -> int:
@@ -196,29 +198,40 @@ def _parser_pool(workers: int) -> Iterator[Executor | None]:
 
 
 class _FileParses:
-    """Parses of the batch's files, started ahead of the one being stored so that storing and
-    parsing overlap (bounded, so a large folder is never held in memory at once)."""
+    """Parses of the batch's files. With parser processes, each file's parse is started ahead of
+    the one being stored so that storing and parsing overlap (bounded, so a large folder is never
+    held in memory at once). Without, files are read and parsed a group's worth per trip to a worker
+    thread, when the first of them is needed: on one core each trip costs a few hundred microseconds,
+    more than reading a file."""
 
     def __init__(self, files: list[tuple[str, Path]], pool: Executor | None, workers: int) -> None:
         self._files = files
         self._pool = pool
         # Parsers keep working while a whole group is stored.
         self._ahead = STORE_GROUP + 2 * workers if pool is not None else 0
-        self._tasks: dict[int, asyncio.Task[ParsedReport | PreparedReport | IngestOutcome]] = {}
+        # File index -> the task parsing it (with others, in the thread's case) and its place there.
+        self._tasks: dict[int, tuple[asyncio.Task[list[_FileParse]], int]] = {}
         self._next = 0
 
     def _start_until(self, index: int) -> None:
         while self._next <= min(index, len(self._files) - 1):
-            name, path = self._files[self._next]
-            self._tasks[self._next] = asyncio.create_task(_read_and_parse(name, path, self._pool))
-            self._next += 1
+            if self._pool is None:
+                files = self._files[self._next : self._next + STORE_GROUP]
+                task = asyncio.create_task(asyncio.to_thread(_read_and_parse_here, files))
+            else:
+                files = self._files[self._next : self._next + 1]
+                task = asyncio.create_task(_read_and_parse(*files[0], self._pool))
+            for place in range(len(files)):
+                self._tasks[self._next + place] = (task, place)
+            self._next += len(files)
 
-    async def result(self, index: int) -> ParsedReport | PreparedReport | IngestOutcome:
+    async def result(self, index: int) -> _FileParse:
         self._start_until(index + self._ahead)
-        return await self._tasks.pop(index)
+        task, place = self._tasks.pop(index)
+        return (await task)[place]
 
     def cancel(self) -> None:
-        for task in self._tasks.values():
+        for task, _ in self._tasks.values():
             task.cancel()
 
 

@@ -36,6 +36,26 @@ async def test_batch_goes_on_past_binary_and_missing_inputs(db: Database, tmp_pa
     assert statuses["good.txt"][0] == "added"
 
 
+async def test_a_folder_parsed_in_this_process_keeps_each_files_outcome_in_order(db: Database, tmp_path) -> None:
+    """Files parsed a group's worth at a time in one thread: outcomes stay in input order, and a bad
+    file in the middle of a run costs only itself."""
+    from bot.ingest import STORE_GROUP
+
+    count = STORE_GROUP * 2 + 3
+    for day in range(1, count + 1):
+        text = INVENTED.replace("14 January 2025", f"{day} March 2021").replace("4%", f"{day + 10}%")
+        (tmp_path / f"r{day:02}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "r07.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (tmp_path / f"r{STORE_GROUP + 2:02}.txt").write_text("", encoding="utf-8")
+    summary = await ingest_targets(db.sessions, [str(tmp_path)], settings=Settings(ingest_workers=0), progress=False)
+
+    names = [o.target.rsplit("/", 1)[-1] for o in summary.outcomes]
+    assert names == [f"r{day:02}.txt" for day in range(1, count + 1)]
+    failed = {name for name, o in zip(names, summary.outcomes, strict=True) if o.status == "failed"}
+    assert failed == {"r07.txt", f"r{STORE_GROUP + 2:02}.txt"}
+    assert summary.count("added") == count - 2
+
+
 async def test_folder_is_walked_recursively_for_report_files(db: Database, tmp_path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "r.md").write_text(INVENTED, encoding="utf-8")
