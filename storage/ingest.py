@@ -3,7 +3,8 @@
 What an ingest costs is mostly round trips, so they are counted (bench/bench_storage.py reports
 statements per report). A new report whose meeting, people and topics are already known takes
 twelve: one lookup (same text, same URL, near-duplicate candidates and the meeting's id), one for
-the ids of its people and topics, then one INSERT per table written. New meetings, people, topics
+the ids of its people and topics (none when every name was met earlier in the same transaction),
+then one INSERT per table written. New meetings, people, topics
 and aliases add one statement each kind. The work runs as plain synchronous code on the session's
 connection (`run_sync`), which spares the async adaptation of every statement.
 """
