@@ -70,8 +70,10 @@ async def test_same_report_twice_is_stored_once(db: Database) -> None:
     assert before["reports"] == 1 and before["decisions"] == 2 and before["meetings"] == 1
 
 
-async def test_changed_body_at_same_url_replaces_decisions_and_mentions(db: Database) -> None:
-    await store(db, invented_report(), "https://example.org/a")
+@pytest.mark.parametrize("together", [False, True], ids=["apart", "one-transaction"])
+async def test_changed_body_at_same_url_replaces_decisions_and_mentions(db: Database, together: bool) -> None:
+    from storage.ingest import commit_reports
+
     revised = invented_report(
         extra="A correction was issued.",
         decisions=[
@@ -80,8 +82,13 @@ async def test_changed_body_at_same_url_replaces_decisions_and_mentions(db: Data
             )
         ],
     )
-    outcome = await store(db, revised, "https://example.org/a")
-    assert outcome.status == "updated"
+    url = "https://example.org/a"
+    if together:
+        # The first version's rows are still waiting to be written when the second replaces it.
+        outcomes = await commit_reports(db.sessions, [(invented_report(), url, None), (revised, url, None)])
+    else:
+        outcomes = [await store(db, invented_report(), url), await store(db, revised, url)]
+    assert [o.status for o in outcomes] == ["added", "updated"]
     async with db.sessions.begin() as session:
         subjects = (await session.scalars(select(m.Decision.subject))).all()
         assert subjects == ["Conference rules"]
