@@ -1,9 +1,9 @@
 """Store one parsed report: idempotent, merging reports of one meeting, never keeping stale rows.
 
 What an ingest costs is mostly round trips. A new report whose meeting, people and topics are
-already known takes four statements of its own: one lookup (same text, same URL, near-duplicate
-candidates and the meeting's id), the report, its sections and its decisions; plus one for the ids
-of its people and topics when a name is new to the transaction. Its other rows (authors, people,
+already known takes two statements of its own: one lookup (same text, same URL, near-duplicate
+candidates and the meeting's id) and the report's row; plus one for the ids of its people and
+topics when a name is new to the transaction. Its other rows (sections, decisions, authors, people,
 mentions, topics, full-text documents) wait in `PendingRows` and go in with those of the other
 reports of the transaction, one INSERT per table. New meetings, people, topics and aliases add one
 statement each kind. The work runs as plain synchronous code on the session's
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import (
@@ -90,6 +91,7 @@ def _table(model: type[m.Base]) -> Table:
 REPORTS, MEETINGS = _table(m.Report), _table(m.Meeting)
 PEOPLE, TOPICS = _table(m.Person), _table(m.Topic)
 ALIASES, ROLES = _table(m.PersonAlias), _table(m.PersonRole)
+SECTIONS, DECISIONS = _table(m.Section), _table(m.Decision)
 
 
 def _report_text(parsed: ParsedReport) -> str:
@@ -250,9 +252,18 @@ class KnownNames:
     aliases: set[tuple[int, str]] = field(default_factory=set)  # (person id, alias key) stored
 
 
+@dataclass(frozen=True, slots=True)
+class _Numbered:
+    """A report's section and decision rows, and what writes the rows that need their ids."""
+
+    sections: list[Row]
+    decisions: list[Row]
+    with_ids: Callable[[list[int], list[int]], None]
+
+
 @dataclass(slots=True)
 class PendingRows:
-    """Child rows of the reports stored so far in the current transaction, written at its end.
+    """Rows of the reports stored so far in the current transaction, written at its end.
 
     One INSERT per table for a group of reports instead of one per report: on PostgreSQL a round
     trip less per table and report, on SQLite one full-text segment per group instead of one per
@@ -260,12 +271,31 @@ class PendingRows:
     stored earlier in the same group, which writes them first.
     """
 
+    numbered: list[_Numbered] = field(default_factory=list)
     rows: dict[tuple[Table, tuple[str, ...]], list[Row]] = field(default_factory=dict)
 
     def add(self, table: Table, columns: tuple[str, ...], rows: Iterable[Row]) -> None:
         self.rows.setdefault((table, columns), []).extend(rows)
 
+    def add_numbered(self, report: _Numbered) -> None:
+        self.numbered.append(report)
+
     def write(self, conn: Connection) -> None:
+        numbered, self.numbered = self.numbered, []
+        if numbered:
+            # (report_id, position) tells each new id's row apart within the group.
+            key = ("report_id", "position")
+            sections = insert_returning_ids(
+                conn, SECTIONS, _SECTION_COLUMNS, [r for n in numbered for r in n.sections], key=key
+            )
+            decisions = insert_returning_ids(
+                conn, DECISIONS, _DECISION_COLUMNS, [r for n in numbered for r in n.decisions], key=key
+            )
+            section_ids, decision_ids = iter(sections), iter(decisions)
+            for report in numbered:
+                report.with_ids(
+                    list(islice(section_ids, len(report.sections))), list(islice(decision_ids, len(report.decisions)))
+                )
         for (table, columns), rows in self.rows.items():
             insert_rows(conn, table, columns, rows)
         self.rows.clear()
@@ -360,13 +390,6 @@ def _section_of(sentence: str, sections: Sequence[tuple[str | None, str]]) -> st
     return None
 
 
-def _insert_positioned(
-    conn: Connection, model: type[m.Base], columns: tuple[str, ...], rows: Sequence[Row]
-) -> list[int]:
-    """Insert rows with a `position` column, distinct per report; their ids in the order given."""
-    return insert_returning_ids(conn, _table(model), columns, rows, key="position")
-
-
 _SECTION_COLUMNS = ("report_id", "position", "heading", "text")
 _DECISION_COLUMNS = (
     "report_id",
@@ -394,37 +417,26 @@ def _write_children(
     title: str,
     group: _Group,
 ) -> None:
+    """Look up the report's people and topics now; every other row goes in with its group's (`PendingRows`)."""
     sections = [(scrub.opt(s.heading), scrub(s.text)) for s in parsed.sections]
-    section_ids = _insert_positioned(
-        conn,
-        m.Section,
-        _SECTION_COLUMNS,
-        [(report_id, i, heading, text) for i, (heading, text) in enumerate(sections)],
-    )
-
     meeting_date = parsed.meeting_date if meeting_id is not None else None
-    decision_ids = _insert_positioned(
-        conn,
-        m.Decision,
-        _DECISION_COLUMNS,
-        [
-            (
-                report_id,
-                meeting_id,
-                meeting_date,
-                i,
-                scrub.opt(d.section),
-                scrub(d.text),
-                scrub(d.subject or d.text),
-                d.tally.votes_for if d.tally else None,
-                d.tally.votes_against if d.tally else None,
-                d.tally.abstain if d.tally else None,
-                bool(d.tally and d.tally.unanimous),
-                d.committee,
-            )
-            for i, d in enumerate(parsed.decisions)
-        ],
-    )
+    decision_rows = [
+        (
+            report_id,
+            meeting_id,
+            meeting_date,
+            i,
+            scrub.opt(d.section),
+            scrub(d.text),
+            scrub(d.subject or d.text),
+            d.tally.votes_for if d.tally else None,
+            d.tally.votes_against if d.tally else None,
+            d.tally.abstain if d.tally else None,
+            bool(d.tally and d.tally.unanimous),
+            d.committee,
+        )
+        for i, d in enumerate(parsed.decisions)
+    ]
 
     person_names = [*parsed.authors, *(p.name for p in parsed.people), *(n for d in parsed.decisions for n in d.people)]
     topic_names = [*parsed.topics, *(t for d in parsed.decisions for t in d.topics)]
@@ -475,27 +487,33 @@ def _write_children(
 
     report_topics = {topics[t.strip()] for t in topic_names if t.strip()}
     pending.add(_table(m.ReportTopic), ("report_id", "topic_id"), [(report_id, tid) for tid in sorted(report_topics)])
-    decision_topic_rows: list[Row] = []
-    decision_people_rows: list[Row] = []
-    for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True):
-        for tid in sorted({topics[t.strip()] for t in decision.topics if t.strip()}):
-            decision_topic_rows.append((decision_id, tid, meeting_date))
-        for pid in sorted({people[n.strip()] for n in decision.people if n.strip()}):
-            decision_people_rows.append((decision_id, pid, "named"))
-    pending.add(_table(m.DecisionTopic), ("decision_id", "topic_id", "meeting_date"), decision_topic_rows)
-    pending.add(_table(m.DecisionPerson), ("decision_id", "person_id", "relation"), decision_people_rows)
 
-    # Full text: the title (with the whole body when there are no sections), each section, each decision.
-    docs: list[Row] = [(report_id, "report", report_id, title, "" if sections else scrub(_report_text(parsed)))]
-    docs += [
-        (report_id, "section", section_id, heading or title, text)
-        for section_id, (heading, text) in zip(section_ids, sections, strict=True)
-    ]
-    docs += [
-        (report_id, "decision", decision_id, scrub(decision.subject or decision.text)[:300], scrub(decision.text))
-        for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True)
-    ]
-    pending.add(_table(m.SearchDoc), _SEARCH_DOC_COLUMNS, docs)
+    def with_ids(section_ids: list[int], decision_ids: list[int]) -> None:
+        """The rows that name a section or decision by id, once they have ids."""
+        decision_topic_rows: list[Row] = []
+        decision_people_rows: list[Row] = []
+        for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True):
+            for tid in sorted({topics[t.strip()] for t in decision.topics if t.strip()}):
+                decision_topic_rows.append((decision_id, tid, meeting_date))
+            for pid in sorted({people[n.strip()] for n in decision.people if n.strip()}):
+                decision_people_rows.append((decision_id, pid, "named"))
+        pending.add(_table(m.DecisionTopic), ("decision_id", "topic_id", "meeting_date"), decision_topic_rows)
+        pending.add(_table(m.DecisionPerson), ("decision_id", "person_id", "relation"), decision_people_rows)
+
+        # Full text: the title (with the whole body when there are no sections), each section, each decision.
+        docs: list[Row] = [(report_id, "report", report_id, title, "" if sections else scrub(_report_text(parsed)))]
+        docs += [
+            (report_id, "section", section_id, heading or title, text)
+            for section_id, (heading, text) in zip(section_ids, sections, strict=True)
+        ]
+        docs += [
+            (report_id, "decision", decision_id, scrub(decision.subject or decision.text)[:300], scrub(decision.text))
+            for decision_id, decision in zip(decision_ids, parsed.decisions, strict=True)
+        ]
+        pending.add(_table(m.SearchDoc), _SEARCH_DOC_COLUMNS, docs)
+
+    section_rows = [(report_id, i, heading, text) for i, (heading, text) in enumerate(sections)]
+    pending.add_numbered(_Numbered(section_rows, decision_rows, with_ids))
 
 
 # ---------------------------------------------------------------- the entry point

@@ -63,20 +63,23 @@ def _sqlite_rows(table: Table, columns: tuple[str, ...], rows: Sequence[Row]) ->
     ]
 
 
-def _tail(quote: Callable[[str], str], table: Table, returning: str | None, conflict: str) -> str:
+def _tail(quote: Callable[[str], str], table: Table, returning: tuple[str, ...], conflict: str) -> str:
     """The ON CONFLICT and RETURNING clauses, the same in both dialects."""
     sql = ""
     if conflict == SKIP:
         sql += " ON CONFLICT DO NOTHING"
     elif conflict == KEEP and returning:
         # A no-op update, so that a row already there is returned too.
-        key = quote(table.c[returning].name)
-        sql += f" ON CONFLICT ({key}) DO UPDATE SET {key} = excluded.{key}"
-    return sql + (f" RETURNING {quote(table.c[returning].name)}, id" if returning else "")
+        key = ", ".join(quote(table.c[name].name) for name in returning)
+        first = quote(table.c[returning[0]].name)
+        sql += f" ON CONFLICT ({key}) DO UPDATE SET {first} = excluded.{first}"
+    if not returning:
+        return sql
+    return sql + " RETURNING " + ", ".join(quote(table.c[name].name) for name in returning) + ", id"
 
 
 @lru_cache(maxsize=64)
-def _sqlite_insert(table: Table, columns: tuple[str, ...], rows: int, returning: str | None, conflict: str) -> str:
+def _sqlite_insert(table: Table, columns: tuple[str, ...], rows: int, returning: tuple[str, ...], conflict: str) -> str:
     # Every identifier comes from the table's metadata and is quoted by the dialect; values are bound.
     quote = _SQLITE.identifier_preparer.quote
     placeholders = "(" + ", ".join("?" * len(columns)) + ")"
@@ -86,7 +89,7 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], rows: int, returning:
 
 
 @lru_cache(maxsize=64)
-def _postgres_insert(table: Table, columns: tuple[str, ...], returning: str | None, conflict: str) -> TextClause:
+def _postgres_insert(table: Table, columns: tuple[str, ...], returning: tuple[str, ...], conflict: str) -> TextClause:
     # Identifiers and types come from the table's metadata (quoted and rendered by the dialect); each
     # column's values are bound as one array, cast so that the server knows its type.
     quote = _POSTGRES.identifier_preparer.quote
@@ -108,9 +111,14 @@ def _cursor(conn: Connection) -> Any:
 
 
 def _write(
-    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], returning: str | None, conflict: str
+    conn: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    rows: Sequence[Row],
+    returning: tuple[str, ...],
+    conflict: str,
 ) -> list[Row]:
-    """INSERT `rows`; the (returning, id) pairs when `returning` names a column."""
+    """INSERT `rows`; for each row, the values of the `returning` columns and then its id."""
     if not rows:
         return []
     if conn.dialect.name != "sqlite":
@@ -141,19 +149,21 @@ def insert_rows(
     With `skip_existing`, a row that would break a unique constraint is skipped (concurrent ingests
     race to write the same person or alias) instead of failing the statement.
     """
-    _write(conn, table, columns, rows, None, SKIP if skip_existing else FAIL)
+    _write(conn, table, columns, rows, (), SKIP if skip_existing else FAIL)
 
 
 def insert_returning_ids(
-    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], *, key: str
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Row], *, key: tuple[str, ...]
 ) -> list[int]:
-    """INSERT `rows`, each with a distinct value in column `key`; their new ids, in the order given.
+    """INSERT `rows`, each with distinct values in the columns `key`; their new ids, in the order given.
 
     The order of RETURNING rows is not guaranteed, so each id is matched to its row by `key`.
     """
-    ids: dict[Any, int] = dict(_write(conn, table, columns, rows, key, FAIL))
-    at = columns.index(key)
-    return [ids[row[at]] for row in rows]
+    ids: dict[Row, int] = {
+        tuple(returned[:-1]): returned[-1] for returned in _write(conn, table, columns, rows, key, FAIL)
+    }
+    at = [columns.index(name) for name in key]
+    return [ids[tuple([row[i] for i in at])] for row in rows]
 
 
 def upsert_ids(
@@ -164,4 +174,4 @@ def upsert_ids(
     One statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) instead of an insert and a select;
     the no-op update makes conflicting rows return their id too.
     """
-    return dict(_write(conn, table, columns, rows, key, KEEP))
+    return dict(_write(conn, table, columns, rows, (key,), KEEP))

@@ -276,3 +276,42 @@ async def test_a_list_bound_as_one_parameter_matches_exactly_its_members(db: Dat
         for wanted in ([], names[:1], names[1:3], [*names, "Nobody Here", "ezra o'connell"]):
             found = (await session.scalars(statement, {"wanted": wanted})).all()
             assert found == sorted(n for n in names if n in wanted)
+
+
+async def test_reports_stored_together_keep_each_decision_with_its_own_tally_topic_people_and_section(
+    db: Database,
+) -> None:
+    from storage import queries
+    from storage.ingest import commit_reports
+
+    def report(day: int, topic: str, mover: str, votes: int, ward: str) -> ParsedReport:
+        decision = Decision(
+            text=f"Motion {day} on {topic} was carried by {votes} votes to 2.",
+            subject=f"Motion {day}",
+            section="Boundaries",
+            tally=Tally(votes, 2),
+            topics=[topic],
+            people=[mover],
+        )
+        parsed = invented_report(
+            extra=f"The {ward} ward was discussed.", decisions=[decision], meeting_date=date(2025, 1, day)
+        )
+        return replace(parsed, title=f"Report of the {day} January meeting")
+
+    cases = [
+        (3, "finance", "Marta Oyelaran", 9, "Ashcombe"),
+        (4, "selections", "Tomas Varga", 11, "Brindlewick"),
+        (5, "finance", "Ines Duarte", 13, "Corrowdale"),
+    ]
+    outcomes = await commit_reports(db.sessions, [(report(*case), None, None) for case in cases])
+    assert [o.status for o in outcomes] == ["added"] * 3
+
+    async with db.sessions() as session:
+        finance = await queries.decisions(session, topic="finance")
+        assert [(d.subject, d.tally, d.people, d.meeting_date, d.report.title) for d in finance.items] == [
+            ("Motion 5", "13 to 2", ("Ines Duarte",), date(2025, 1, 5), "Report of the 5 January meeting"),
+            ("Motion 3", "9 to 2", ("Marta Oyelaran",), date(2025, 1, 3), "Report of the 3 January meeting"),
+        ]
+        hits = await queries.search(session, "Brindlewick")
+        sections = [(hit.title, hit.report.title) for hit in hits.hits if hit.kind == "section"]
+        assert sections == [("General Secretary's report", "Report of the 4 January meeting")]
