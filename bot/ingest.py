@@ -336,8 +336,9 @@ async def ingest_targets(
 ) -> IngestSummary:
     """Ingest files, folders, pages and feeds; a bad input is recorded as failed and the batch goes on.
 
-    Files are parsed in worker processes when there are many (`INGEST_WORKERS`), each report still
-    stored in a transaction of its own, in the order given.
+    Files are parsed in worker processes when there are many (`INGEST_WORKERS`) and stored in the
+    order given, STORE_GROUP to a transaction; a group that fails is stored again one report per
+    transaction, so a bad report fails alone.
     """
     work: list[tuple[str, Path | None, str | None]] = []
     for target in targets:
