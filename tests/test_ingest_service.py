@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from bot.ingest import ingest_bytes, ingest_targets
 from bot.settings import Settings
 from storage import queries
@@ -107,6 +111,15 @@ async def test_large_folder_is_parsed_in_worker_processes_and_stored_in_order(db
         march = await queries.decisions(session, year=2024, limit=100)
     assert (stats.reports, stats.meetings, stats.decisions) == (20, 20, expected_decisions)
     assert {d.tally for d in march.items} >= {"11 to 1", "30 to 20"}
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is a Linux call")
+def test_parser_processes_by_default_one_per_usable_core_but_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("INGEST_WORKERS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert Settings(_env_file=None).ingest_workers == 0  # one core: parsing takes turns with storing anyway
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    assert Settings(_env_file=None).ingest_workers == 3
 
 
 def test_parser_processes_only_for_batches_worth_their_start_up() -> None:
