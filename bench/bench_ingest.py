@@ -1,13 +1,15 @@
 """End-to-end ingest benchmark: a folder of invented plain-text reports through `necdigest ingest`'s
-own code path (read, parse, store; one transaction per report), on SQLite and PostgreSQL.
+own code path (read, parse, store; 16 reports to a transaction), on SQLite and PostgreSQL. The
+corpus is 10,000 reports by default, DESIGN.md §7's scale.
 
 Prints one JSON object. `--workers 0` parses in the main process (in worker threads, beside the
 thread that stores); run it under `taskset -c 0` to hold everything to one core, DESIGN.md §7's
-condition. `--workers N` parses in N processes while the main process stores. Each run also gives
+condition. `--workers N` parses in N processes while the main process stores; by default it runs
+with none and with `necdigest ingest`'s default (usable cores but one). Each run also gives
 the main process's CPU time per report, a steadier figure than the rate on a shared machine.
 
-    taskset -c 0 python -m bench.bench_ingest --workers 0 [--reports 2000] [--pg postgresql+asyncpg://...]
-    python -m bench.bench_ingest [--reports 2000] [--workers 0 1 2] [--pg postgresql+asyncpg://...]
+    taskset -c 0 python -m bench.bench_ingest --workers 0 [--reports 10000] [--pg postgresql+asyncpg://...]
+    python -m bench.bench_ingest [--reports 10000] [--workers 0 1 2] [--pg postgresql+asyncpg://...]
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from bench.pgschema import private_schema
 from bench.synthetic import synthetic_texts
 from bot.ingest import ingest_targets
-from bot.settings import Settings
+from bot.settings import Settings, usable_cpus
 from storage.db import create_engine, make_sessionmaker, upgrade
 
 
@@ -51,8 +53,8 @@ async def run_one(url: str, folder: Path, *, schema: str | None, workers: int) -
 
 async def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
-    options.add_argument("--reports", type=int, default=2000)
-    options.add_argument("--workers", type=int, nargs="+", default=[0, os.cpu_count() or 1])
+    options.add_argument("--reports", type=int, default=10_000)
+    options.add_argument("--workers", type=int, nargs="+", default=sorted({0, usable_cpus() - 1}))
     options.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL"))
     args = options.parse_args()
     output: dict[str, Any] = {
@@ -60,7 +62,7 @@ async def main() -> None:
         "target_reports_per_s": 100,
         "cpus": os.cpu_count(),
         # 1 under `taskset -c 0`, which holds the whole run (threads included) to one core.
-        "cpus_allowed": len(os.sched_getaffinity(0)),
+        "cpus_allowed": usable_cpus(),
         "runs": [],
     }
     with tempfile.TemporaryDirectory() as tmp:
