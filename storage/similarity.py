@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from itertools import accumulate, count, repeat
-from operator import add
+from itertools import repeat
 
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 128
@@ -51,18 +50,15 @@ def _shingle_hashes_of(tokens: list[str], below: int = 1 << 32) -> set[int]:
     if len(tokens) < SHINGLE_WORDS:
         every = {zlib.crc32(" ".join(tokens).encode("utf-8"))} if tokens else set()
         return {h for h in every if h < below}
-    # Each shingle is a slice of the joined text's UTF-8 bytes (tokens hold no space, so the spaces are
-    # exactly the separators): the bytes that joining and encoding its five words would give, without a
-    # join and an encode per shingle (a fifth fewer instructions).
-    joined = " ".join(tokens)
-    data = joined.encode("utf-8")
-    sizes = map(len, tokens) if len(data) == len(joined) else map(len, map(str.encode, tokens))
-    starts = list(map(add, accumulate(sizes, initial=0), count()))  # byte offset of each token; then the end + 1
-    crc32 = zlib.crc32
-    pairs = zip(starts, starts[SHINGLE_WORDS:], strict=False)
+    # Each shingle's bytes are its words' UTF-8 bytes joined by spaces. The words are encoded all at once (tokens
+    # hold no space, so splitting the encoded text at its spaces gives each word's bytes back) and each shingle
+    # is one join in C: a fifth fewer instructions than slicing the encoded text at worked-out word offsets.
+    encoded = " ".join(tokens).encode("utf-8").split(b" ")
+    shingles = map(b" ".join, zip(*(encoded[i:] for i in range(SHINGLE_WORDS)), strict=False))
+    hashes = map(zlib.crc32, shingles)
     if below >= 1 << 32:
-        return {crc32(data[start : after - 1]) for start, after in pairs}
-    return {h for start, after in pairs if (h := crc32(data[start : after - 1])) < below}
+        return set(hashes)
+    return {h for h in hashes if h < below}
 
 
 def _shingle_hashes(text: str) -> set[int]:
