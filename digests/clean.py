@@ -9,6 +9,7 @@ anchored to one line and bounded, so cleaning is linear in the input size.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -113,30 +114,49 @@ def _core(line: str) -> str:
     return core.strip("*_# ").strip()
 
 
+# The body runs for at least this share of the words (and at most `_BODY_MIN_WORDS`) before an end can come.
+_BODY_MIN_SHARE = 0.3
+_BODY_MIN_WORDS = 150
+
+
 def _find_body_end(lines: list[str]) -> tuple[int, bool]:
     """Index of the first line after the body, and whether that line is the author's disclaimer."""
-    words = [len(line.split()) for line in lines]
-    total = sum(words)
-    threshold = min(150, int(total * 0.3))
+    threshold = _body_min_words(lines)
     before = 0
     for index, line in enumerate(lines):
+        if before < threshold:
+            # Speed: words are counted only until the body is long enough for an end to come (splitting
+            # every line into words was half of cleaning).
+            before += len(line.split())
+            continue
         core = _core(line)
-        if core and before >= threshold:
-            if _is_disclaimer(core, words[index]):
+        if core:
+            if _is_disclaimer(core, line):
                 return index, True
             if _is_hard_end(lines, index, core):
                 return index, False
-        before += words[index]
     return len(lines), False
 
 
-def _is_disclaimer(core: str, word_count: int) -> bool:
-    if word_count > 80:
-        return False
+def _body_min_words(lines: list[str]) -> int:
+    """`_BODY_MIN_SHARE` of the words of `lines`, at most `_BODY_MIN_WORDS`: counted only as far as that needs."""
+    total = 0
+    enough = math.ceil(_BODY_MIN_WORDS / _BODY_MIN_SHARE)  # with this many words or more, the cap applies
+    for line in lines:
+        total += len(line.split())
+        if total >= enough:
+            break
+    return min(_BODY_MIN_WORDS, int(total * _BODY_MIN_SHARE))
+
+
+def _is_disclaimer(core: str, line: str) -> bool:
     # Speed: `_DISCLAIMER` opens with a word boundary and ignores case, so it is tried slowly at every
-    # character of every paragraph; a paragraph without one of its key words cannot match.
+    # character of every paragraph; a paragraph without one of its key words cannot match. That test comes
+    # before the count of the line's words, which costs more.
     lowered = ascii_lower(core)
     if lowered is not None and not contains_any(lowered, _DISCLAIMER_WORDS):
+        return False
+    if len(line.split()) > 80:
         return False
     return _DISCLAIMER.search(core) is not None
 

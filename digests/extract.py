@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from digests.errors import InputRejected
+from digests.matching import contains_any
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,9 @@ _HTML_CLOSE_TAGS = re.compile(r"</(?:p|div|a|li|span|h[1-6]|td|section|article)>
 _MD_LINK = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+# `_MD_HEADING` and `_SETEXT_UNDERLINE` match only a line with one of these among its first characters.
+_LINE_MARKS = ("#", "=", "-")
+_MARK_WITHIN = 4
 
 
 @dataclass(slots=True)
@@ -182,15 +186,19 @@ def normalise_markdown(text: str) -> str:
     lines = text.split("\n")
     out: list[str] = []
     for line in lines:
+        if not contains_any(line[:_MARK_WITHIN], _LINE_MARKS):
+            out.append(line)  # most lines: neither pattern is tried
+            continue
         underline = _SETEXT_UNDERLINE.match(line)
-        previous = out[-1].strip() if out else ""
-        if underline and 0 < len(previous) <= 80 and not previous.startswith(("-", "*", "#", "•")):
-            # "Heading\n=====" (setext style); a lone "---" after a blank line is a rule and is dropped.
-            out[-1] = "# " + previous
-            continue
-        if underline and underline.group(1).startswith("-") and len(underline.group(1)) >= 3:
-            out.append("")
-            continue
+        if underline:
+            previous = out[-1].strip() if out else ""
+            if 0 < len(previous) <= 80 and not previous.startswith(("-", "*", "#", "•")):
+                # "Heading\n=====" (setext style); a lone "---" after a blank line is a rule and is dropped.
+                out[-1] = "# " + previous
+                continue
+            if underline.group(1).startswith("-") and len(underline.group(1)) >= 3:
+                out.append("")
+                continue
         heading = _MD_HEADING.match(line)
         if heading:
             out.append("# " + heading.group(2))

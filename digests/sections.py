@@ -179,8 +179,12 @@ def is_title_like(text: str, *, max_words: int = 10) -> bool:
 
 
 def _classify(raw: str) -> _Line:
-    if not raw.strip():
+    text = raw.strip()
+    if not text:
         return _Line("blank", "")
+    if text[0].isupper():
+        # Most lines: no heading, bullet or numbering mark opens with a capital, so the patterns are not tried.
+        return _Line("plain", text, len(raw) - len(raw.lstrip()))
     heading = _MD_HEADING.match(raw) or _BOLD_LINE.match(raw)
     if heading:
         return _Line("heading", heading.group("text").strip())

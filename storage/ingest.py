@@ -52,7 +52,7 @@ from storage.db import SQLITE_TWIN
 from storage.knowledge import knowledge_rows
 from storage.names import name_key, title_key
 from storage.rows import Row, insert_returning_ids, insert_rows, upsert_ids
-from storage.similarity import estimate_jaccard, hash_words, jaccard, sketch_words, words
+from storage.similarity import encoded_words, estimate_jaccard, hash_words, jaccard, sketch_words
 
 log = logging.getLogger(__name__)
 
@@ -538,7 +538,7 @@ def prepare_report(parsed: ParsedReport, *, sketch: bool = True) -> PreparedRepo
     """Body text, exact hash and (with `sketch`) the near-duplicate sketch of `parsed`."""
     scrub = _Scrubber(parsed)
     text = scrub(_report_text(parsed))
-    tokens = words(text)
+    tokens = encoded_words(text)
     title = (scrub(parsed.title or "").strip() or "Untitled report")[:500]
     digest = hash_words(tokens) if tokens else None
     signature = sketch_words(tokens) if tokens and sketch else None
@@ -575,7 +575,7 @@ def _store(
             conn.execute(update(REPORTS).where(REPORTS.c.id == same_body.id).values(url=url))
         return outcome("skipped", "already stored (same text)")
 
-    sig = prepared.signature or sketch_words(words(text))
+    sig = prepared.signature or sketch_words(encoded_words(text))
     existing = next((r for r in found.same if url and r.url == url), None)
     if existing is None:
         twin = _find_republished(conn, sig=sig, text=text, candidates=found.candidates)

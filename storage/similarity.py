@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from itertools import accumulate, count, repeat
-from operator import add
+from itertools import repeat
 
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 128
@@ -26,50 +25,59 @@ _ASCII_NON_WORD_AS_SPACE = bytes(b if chr(b).isalnum() or chr(b) == "_" else 32 
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens of `text`."""
-    plain = text
-    for character in _NON_WORD_CHARACTERS:
-        if character in plain:
-            plain = plain.replace(character, " ")
+    plain = _blanked(text)
     if plain.isascii():
         # The same tokens as `_WORD` finds, at a quarter of the instructions: byte translation and a split.
         return plain.lower().encode("ascii").translate(_ASCII_NON_WORD_AS_SPACE).decode("ascii").split()
     return _WORD.findall(text.lower())
 
 
-def hash_words(tokens: list[str]) -> str:
-    """`body_hash` of a text whose `words` are already known."""
-    return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
+def encoded_words(text: str) -> list[bytes]:
+    """`words(text)`, each in UTF-8: what the hash and the sketch are made of (for an ASCII text, without
+    making a string of each word, and then its bytes again)."""
+    plain = _blanked(text)
+    if plain.isascii():
+        return plain.lower().encode("ascii").translate(_ASCII_NON_WORD_AS_SPACE).split()
+    return [word.encode("utf-8") for word in _WORD.findall(text.lower())]
+
+
+def _blanked(text: str) -> str:
+    """`text` with `_NON_WORD_CHARACTERS` as spaces."""
+    for character in _NON_WORD_CHARACTERS:
+        if character in text:
+            text = text.replace(character, " ")
+    return text
+
+
+def hash_words(tokens: list[bytes]) -> str:
+    """`body_hash` of a text whose `encoded_words` are already known."""
+    return hashlib.sha256(b" ".join(tokens)).hexdigest()
 
 
 def body_hash(text: str) -> str:
     """sha256 of the text with case, punctuation and spacing normalised away."""
-    return hash_words(words(text))
+    return hash_words(encoded_words(text))
 
 
-def _shingle_hashes_of(tokens: list[str], below: int = 1 << 32) -> set[int]:
-    """The CRC-32 of every shingle of `tokens`; with `below`, only the hashes less than that."""
+def _shingle_hashes_of(tokens: list[bytes], below: int = 1 << 32) -> set[int]:
+    """The CRC-32 of every shingle of `tokens` (`encoded_words`); with `below`, only the hashes less than that."""
     if len(tokens) < SHINGLE_WORDS:
-        every = {zlib.crc32(" ".join(tokens).encode("utf-8"))} if tokens else set()
+        every = {zlib.crc32(b" ".join(tokens))} if tokens else set()
         return {h for h in every if h < below}
-    # Each shingle is a slice of the joined text's UTF-8 bytes (tokens hold no space, so the spaces are
-    # exactly the separators): the bytes that joining and encoding its five words would give, without a
-    # join and an encode per shingle (a fifth fewer instructions).
-    joined = " ".join(tokens)
-    data = joined.encode("utf-8")
-    sizes = map(len, tokens) if len(data) == len(joined) else map(len, map(str.encode, tokens))
-    starts = list(map(add, accumulate(sizes, initial=0), count()))  # byte offset of each token; then the end + 1
-    crc32 = zlib.crc32
-    pairs = zip(starts, starts[SHINGLE_WORDS:], strict=False)
+    # Each shingle's bytes are made by one join in C: a fifth fewer instructions than slicing the joined
+    # words at worked-out offsets.
+    shingles = map(b" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False))
+    hashes = map(zlib.crc32, shingles)
     if below >= 1 << 32:
-        return {crc32(data[start : after - 1]) for start, after in pairs}
-    return {h for start, after in pairs if (h := crc32(data[start : after - 1])) < below}
+        return set(hashes)
+    return {h for h in hashes if h < below}
 
 
 def _shingle_hashes(text: str) -> set[int]:
-    return _shingle_hashes_of(words(text))
+    return _shingle_hashes_of(encoded_words(text))
 
 
-def _smallest_shingle_hashes(tokens: list[str]) -> list[int]:
+def _smallest_shingle_hashes(tokens: list[bytes]) -> list[int]:
     """The `SKETCH_SIZE` smallest shingle hashes of `tokens`, in order."""
     shingles = len(tokens) - SHINGLE_WORDS + 1
     if shingles > 4 * SKETCH_SIZE:
@@ -83,8 +91,8 @@ def _smallest_shingle_hashes(tokens: list[str]) -> list[int]:
     return sorted(_shingle_hashes_of(tokens))[:SKETCH_SIZE]
 
 
-def sketch_words(tokens: list[str]) -> str:
-    """`signature` of a text whose `words` are already known."""
+def sketch_words(tokens: list[bytes]) -> str:
+    """`signature` of a text whose `encoded_words` are already known."""
     smallest = _smallest_shingle_hashes(tokens)
     # One formatting operation for the whole list: each hash in lower-case hex, comma-separated.
     return f"{SKETCH_VERSION}:" + ",".join(["%x"] * len(smallest)) % tuple(smallest)
@@ -92,7 +100,7 @@ def sketch_words(tokens: list[str]) -> str:
 
 def signature(text: str) -> str:
     """The bottom-k sketch of the text's shingle hashes, as a compact hex string."""
-    return sketch_words(words(text))
+    return sketch_words(encoded_words(text))
 
 
 def _parse(sig: str) -> tuple[str, set[int]]:

@@ -1,10 +1,10 @@
-"""Fast forms of patterns find exactly what the plain patterns find (privacy scan, tallies, decisions)."""
+"""Fast forms of patterns find exactly what the plain patterns find (privacy scan, tallies, decisions, sections)."""
 
 from __future__ import annotations
 
 import random
 
-from digests import decisions, extract, privacy, tallies, topics
+from digests import decisions, extract, privacy, sections, tallies, topics
 
 
 def test_ascii_digit_patterns_match_like_the_plain_ones_in_text_without_other_digits() -> None:
@@ -104,3 +104,17 @@ def test_control_characters_are_counted_as_the_pattern_counts_them() -> None:
         encoded = text.encode("utf-8", "surrogatepass")
         counted = len(encoded) - len(encoded.translate(None, extract._CONTROL_BYTES))
         assert counted == len(extract._CONTROL_CHARS.findall(text)), repr(text)
+
+
+def test_a_line_opening_with_a_capital_is_no_heading_bullet_or_numbered_line() -> None:
+    """`_classify` takes such a line as plain text without trying its line patterns: none can match it."""
+    patterns = (sections._MD_HEADING, sections._BOLD_LINE, sections._BULLET, sections._NUMBERED)
+    capitals = [c for c in map(chr, range(0x3000)) if c.isupper()]
+    spaces = [" ", "  ", "\t", "\u00a0", "\u2003", "\x1c", ""]
+    rest = ["", ".", ") x", ". Finance", "** x **", " Report", "# x"]
+    rng = random.Random(6)
+    for _ in range(5000):
+        line = rng.choice(spaces) + rng.choice(capitals) + rng.choice(rest)
+        assert line.strip()[0].isupper()
+        assert not any(pattern.match(line) for pattern in patterns), line
+        assert sections._classify(line).kind == "plain"

@@ -11,6 +11,7 @@ import zlib
 from storage.similarity import (
     _NON_WORD_CHARACTERS,
     _shingle_hashes_of,
+    encoded_words,
     estimate_jaccard,
     jaccard,
     signature,
@@ -70,7 +71,7 @@ def test_sketch_is_the_same_in_another_process() -> None:
 
 
 def test_words_and_shingles_match_their_plain_definitions() -> None:
-    """The fast paths (blanked punctuation, byte offsets) give the tokens of `\\w+` on the lower-cased text
+    """The fast paths (blanked punctuation, words kept as bytes) give the tokens of `\\w+` on the lower-cased text
     and the CRC-32 of each five joined words, also for text that stays non-ASCII."""
     pieces = ["Eastmere", "NEC", "x_y", "42", "İstanbul", "ΟΔΟΣ’Α", "café", "½", "ﬁnance", "中文", "a–b", "“q”"]
     pieces += [*_NON_WORD_CHARACTERS, " ", "\n", "-", "'", "£5"]
@@ -81,8 +82,10 @@ def test_words_and_shingles_match_their_plain_definitions() -> None:
             text = "".join(c for c in text if c.isascii() or c in _NON_WORD_CHARACTERS)
         tokens = words(text)
         assert tokens == re.findall(r"\w+", text.lower()), text
+        assert encoded_words(text) == [token.encode() for token in tokens], text
         shingles = {" ".join(tokens[i : i + 5]) for i in range(len(tokens) - 4)} or {" ".join(tokens)}
-        assert _shingle_hashes_of(tokens) == ({zlib.crc32(s.encode()) for s in shingles} if tokens else set())
+        expected = {zlib.crc32(s.encode()) for s in shingles} if tokens else set()
+        assert _shingle_hashes_of(encoded_words(text)) == expected
     assert not any(re.fullmatch(r"\w", c) for c in _NON_WORD_CHARACTERS)
 
 
@@ -94,6 +97,6 @@ def test_the_sketch_is_the_smallest_hashes_of_all_shingles() -> None:
     for size in (0, 3, 5, 60, 600, 2000, 6000):
         for repetitive in (False, True):
             pool = vocabulary[:4] if repetitive else vocabulary
-            tokens = [rng.choice(pool) for _ in range(size)]
+            tokens = [rng.choice(pool).encode() for _ in range(size)]
             every = sorted(_shingle_hashes_of(tokens))[:128]
             assert sketch_words(tokens) == "2:" + ",".join(format(h, "x") for h in every)
