@@ -532,6 +532,8 @@ class PreparedReport:
     digest: str | None  # None when there is no report text
     signature: str | None  # None until asked for (a report found already stored never needs it)
     title: str
+    # The words the digest was made of, while the signature is still to be made from them.
+    words: list[bytes] | None = None
 
 
 def prepare_report(parsed: ParsedReport, *, sketch: bool = True) -> PreparedReport:
@@ -542,7 +544,7 @@ def prepare_report(parsed: ParsedReport, *, sketch: bool = True) -> PreparedRepo
     title = (scrub(parsed.title or "").strip() or "Untitled report")[:500]
     digest = hash_words(tokens) if tokens else None
     signature = sketch_words(tokens) if tokens and sketch else None
-    return PreparedReport(parsed, text, digest, signature, title)
+    return PreparedReport(parsed, text, digest, signature, title, None if signature else tokens)
 
 
 # Built once: SQLAlchemy remembers a statement object's cache key, so it is not walked again per report.
@@ -575,7 +577,7 @@ def _store(
             conn.execute(update(REPORTS).where(REPORTS.c.id == same_body.id).values(url=url))
         return outcome("skipped", "already stored (same text)")
 
-    sig = prepared.signature or sketch_words(encoded_words(text))
+    sig = prepared.signature or sketch_words(prepared.words or encoded_words(text))
     existing = next((r for r in found.same if url and r.url == url), None)
     if existing is None:
         twin = _find_republished(conn, sig=sig, text=text, candidates=found.candidates)
